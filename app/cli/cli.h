@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/es/result.h"
+
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+
+namespace Billstream::Cli {
+
+// What every subcommand gets: the global options of CLI.md and the output streams.
+struct Context
+{
+    QString storePath;
+    QString tenantId = QStringLiteral("default");
+    bool json = false;
+    QTextStream *out = nullptr;
+    QTextStream *err = nullptr;
+
+    // Prints `error: <Kind>: <message>` (or the JSON object with --json) and returns the exit code.
+    int report(const Error &error) const;
+    int usage(const QString &message) const { return report(Error::usage(message)); }
+};
+
+struct Subcommand
+{
+    QString name;
+    QString synopsis;     // one line for --help
+    std::function<int(Context &, const QStringList &args)> run;
+};
+
+// The registered subcommands, in the order --help lists them.
+const QList<Subcommand> &subcommands();
+
+// Parses the global options and runs one subcommand; returns the process exit code.
+int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+} // namespace Billstream::Cli

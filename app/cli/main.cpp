@@ -1,0 +1,17 @@
+// billstream-cli: the scriptable front end to the Billstream core (CLI.md).
+#include "app/cli/cli.h"
+
+#include "core/es/storelocation.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Billstream::setApplicationIdentity();
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return Billstream::Cli::run(QCoreApplication::arguments(), out, err);
+}

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/es/eventstore.h"
+
+#include <memory>
+
+namespace Billstream {
+
+struct Snapshot
+{
+    QString aggregateType;
+    int schemaVersion = 0;
+    qint64 version = 0;
+    QDateTime recordedAt;    // of the event at `version`
+    QJsonObject state;
+};
+
+// The embedded event store: one SQLite file (WAL, synchronous=FULL), table `events`,
+// append-only by triggers, hash-chained, with the head recorded outside the file.
+class SqliteEventStore final : public EventStore
+{
+    Q_OBJECT
+public:
+    // Current file format (PRAGMA user_version) and the application id marking a Billstream store.
+    static constexpr int FormatVersion = 1;
+    static constexpr int ApplicationId = 0x42534c31; // "BSL1"
+
+    static Result<std::unique_ptr<SqliteEventStore>> open(const QString &path,
+                                                          const StoreOptions &options = {});
+    ~SqliteEventStore() override;
+
+    Result<AppendResult> append(const AppendRequest &request) override;
+    Result<QList<AppendResult>> appendBatch(const QList<AppendRequest> &requests) override;
+    Result<qint64> streamVersion(const QString &tenantId, const QString &streamId) override;
+    Result<QString> streamType(const QString &tenantId, const QString &streamId) override;
+    Result<QList<RecordedEvent>> readStream(const QString &tenantId, const QString &streamId,
+                                            qint64 fromVersion = 1, qint64 toVersion = -1) override;
+    Result<QList<RecordedEvent>> readStreamUntil(const QString &tenantId, const QString &streamId,
+                                                 const QDateTime &until) override;
+    Result<QList<RecordedEvent>> readAll(const QString &tenantId, qint64 fromPosition, int limit) override;
+    Result<QList<RecordedEvent>> readAllTenants(qint64 fromPosition, int limit) override;
+    Status scan(const QString &tenantId, qint64 fromPosition, qint64 toPosition,
+                const std::function<bool(const RecordedEvent &)> &visit) override;
+    Result<qint64> headPosition() override;
+    Result<std::optional<AppendResult>> findCommand(const QString &tenantId, const QString &commandId) override;
+    Result<QString> claimHolder(const QString &tenantId, const QString &kind, const QString &value) override;
+    Result<VerifyReport> verify(const QString &anchorPath = {}) override;
+    QString path() const override;
+    bool isReadOnly() const override;
+
+    // Inline projections: applied to every appended event inside the append transaction.
+    // Registering one whose stored schema version differs (or that has never run) rebuilds it
+    // from the log first; `progress(done, total)` is called during that rebuild.
+    Status registerInlineProjection(std::shared_ptr<Projection> projection,
+                                    const std::function<void(qint64, qint64)> &progress = {});
+    QList<std::shared_ptr<Projection>> inlineProjections() const;
+    // Drops and rebuilds projections (all registered inline ones when `names` is empty) from
+    // the log in one transaction; progress(done, total); `cancel` returning true rolls back.
+    Status rebuildProjections(const QStringList &names = {},
+                              const std::function<void(qint64, qint64)> &progress = {},
+                              const std::function<bool()> &cancel = {});
+
+    // Checkpoints of projections (inline and async): the last applied position.
+    Result<qint64> checkpoint(const QString &projectionName);
+    // Runs `work` inside one BEGIN IMMEDIATE transaction on this connection (async projections
+    // store their rows and checkpoint this way). Rolls back when work fails.
+    Status writeTransaction(const std::function<Status(QSqlDatabase &)> &work);
+    Status setCheckpoint(QSqlDatabase &db, const QString &projectionName, int schemaVersion, qint64 position);
+    Result<int> storedProjectionSchema(const QString &projectionName); // 0 when unknown
+
+    // Snapshots, one per (tenant, stream); never the source of truth.
+    Result<std::optional<Snapshot>> loadSnapshot(const QString &tenantId, const QString &streamId,
+                                                 qint64 maxVersion = -1);
+    Status saveSnapshot(const QString &tenantId, const QString &streamId, const Snapshot &snapshot);
+
+    // The connection, for read-side queries on this thread.
+    QSqlDatabase database() const;
+    // SQLite's data_version: changes when another connection commits (live refresh).
+    Result<qint64> dataVersion();
+    // A consistent copy of the store while it may be in use (VACUUM INTO).
+    Status backupTo(const QString &targetPath);
+
+    // The default place of the head anchor for a store path (in the user's data folder).
+    static QString defaultAnchorPath(const QString &storePath);
+
+private:
+    SqliteEventStore();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Billstream
