@@ -29,7 +29,7 @@ public:
     explicit ManualClock(QDateTime t = QDateTime::currentDateTimeUtc()) { set(t); }
     void set(const QDateTime &t) { m_msecs.store(t.toMSecsSinceEpoch()); }
     void advanceMSecs(qint64 ms) { m_msecs.fetch_add(ms); }
-    QDateTime nowUtc() const override { return QDateTime::fromMSecsSinceEpoch(m_msecs.load(), QTimeZone::UTC); }
+    QDateTime nowUtc() const override { return QDateTime::fromMSecsSinceEpoch(m_msecs.load(), Qt::UTC); }
 
 private:
     std::atomic<qint64> m_msecs{0};
