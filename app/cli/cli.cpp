@@ -20,6 +20,21 @@ int Context::report(const Error &error) const
     return error.exitCode();
 }
 
+std::optional<int> parseArguments(const Context &ctx, QCommandLineParser &parser, const QString &name,
+                                  const QStringList &args, int minPositional, int maxPositional)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(QStringList{name} + args))
+        return ctx.usage(name + QStringLiteral(": ") + parser.errorText());
+    const qsizetype n = parser.positionalArguments().size();
+    if (n < minPositional)
+        return ctx.usage(QStringLiteral("%1: missing argument; usage: billstream-cli %1 %2")
+                             .arg(name, parser.positionalArguments().isEmpty() ? QStringLiteral("…") : QString()));
+    if (maxPositional >= 0 && n > maxPositional)
+        return ctx.usage(QStringLiteral("%1: unexpected argument '%2'").arg(name, parser.positionalArguments().at(maxPositional)));
+    return std::nullopt;
+}
+
 namespace {
 
 QString helpText(const QCommandLineParser &parser)

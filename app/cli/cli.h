@@ -2,10 +2,12 @@
 
 #include "core/es/result.h"
 
+#include <QCommandLineParser>
 #include <QStringList>
 #include <QTextStream>
 
 #include <functional>
+#include <optional>
 
 namespace Billstream::Cli {
 
@@ -29,6 +31,15 @@ struct Subcommand
     QString synopsis;     // one line for --help
     std::function<int(Context &, const QStringList &args)> run;
 };
+
+// Parses a subcommand's own arguments (args[0] is not the subcommand name); unknown options
+// and a wrong number of positional arguments are UsageErrors. Returns an exit code on failure.
+std::optional<int> parseArguments(const Context &ctx, QCommandLineParser &parser, const QString &name,
+                                  const QStringList &args, int minPositional, int maxPositional);
+
+// The subcommands, each in its cmd_*.cpp.
+int runEvents(Context &ctx, const QStringList &args);
+int runVerify(Context &ctx, const QStringList &args);
 
 // The registered subcommands, in the order --help lists them.
 const QList<Subcommand> &subcommands();
