@@ -104,6 +104,7 @@ struct VerifyReport
     QByteArray headHash;
     qint64 firstBrokenPosition = 0;  // 0 when ok
     QStringList problems;            // plain sentences naming positions
+    QStringList notes;               // facts that are no problem, e.g. no anchor recorded yet
 };
 
 // The append-only log. One instance owns one connection and is used from one thread;
@@ -165,6 +166,10 @@ struct StoreOptions
     QString anchorPath;                // where the head is recorded after each commit; "" = default
     bool recordAnchor = true;
     QString appVersion;                // stored in metadata when the request leaves it empty
+    int busyTimeoutMs = 10000;         // how long a write waits for another writer's lock
+    // PRAGMA quick_check when opening: finds a damaged file before anything is read or written,
+    // at the cost of reading the whole file once.
+    bool quickCheckOnOpen = true;
 };
 
 } // namespace Billstream

@@ -1,0 +1,134 @@
+#pragma once
+
+// Internals of SqliteEventStore shared by its implementation files; not part of the API.
+
+#include "core/es/clock.h"
+#include "core/es/sqliteeventstore.h"
+#include "core/es/sqlitestatement.h"
+
+#include <array>
+
+struct sqlite3;
+
+namespace Billstream {
+
+// The SHA-256 link of the hash chain. Every field is length-prefixed (8 bytes, big-endian) so
+// no two different events serialise alike; text is hashed as the UTF-8 stored in the row, so
+// verify recomputes it from the row without re-encoding JSON.
+struct EventHashInput
+{
+    QByteArrayView previousHash;
+    qint64 position = 0;
+    QByteArrayView tenant;
+    QByteArrayView streamType;
+    QByteArrayView streamId;
+    qint64 version = 0;
+    QByteArrayView eventId;
+    QByteArrayView type;
+    qint64 schemaVersion = 0;
+    QByteArrayView payload;
+    QByteArrayView metadata;
+    qint64 recordedAtMs = 0;
+};
+QByteArray computeEventHash(const EventHashInput &in, QByteArray &scratch);
+
+// The columns every event read selects, in this order (see eventFromRow).
+#define BILLSTREAM_EVENT_COLUMNS \
+    "position, tenant, stream_type, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at, hash"
+
+// A statement the store prepares once per connection and reuses.
+enum class Sql {
+    FindCommand,
+    InsertCommand,
+    StreamInfo,
+    UpsertStream,
+    Head,
+    InsertEvent,
+    ClaimHolder,
+    InsertClaim,
+    ReleaseClaim,
+    Checkpoint,
+    SetCheckpoint,
+    ReadStream,
+    ReadStreamUntil,
+    ReadAllTenant,
+    ReadAllTenants,
+    ReadCommandEvents,
+    HashAt,
+    LoadSnapshot,
+    SaveSnapshot,
+    Count_
+};
+
+// What one write transaction knows of the log's end; read inside the write lock.
+struct LogTail
+{
+    qint64 head = 0;
+    QByteArray headHash;
+    qint64 recordedAtMs = 0;  // the time given to every event of this transaction
+};
+
+struct SqliteEventStore::Private
+{
+    SqliteEventStore *q = nullptr;
+    QString path;            // absolute
+    QString canonicalPath;   // symlinks resolved, for the anchor
+    StoreOptions options;
+    SystemClock systemClock;
+    QString connectionName;
+    sqlite3 *db = nullptr;
+    bool readOnly = false;
+    QString readOnlyReason;
+    bool inTransaction = false;
+    std::array<SqliteStatement, static_cast<size_t>(Sql::Count_)> statements;
+    QList<std::shared_ptr<Projection>> projections;
+
+    const Clock &clock() const { return options.clock ? *options.clock : systemClock; }
+    QSqlDatabase connection() const;
+
+    // Opening and the file format (sqliteeventstore.cpp).
+    Status open();
+    Status openConnection(bool readOnlyConnection, bool immutable);
+    void closeConnection();
+    Status applyConnectionPragmas(bool writable);
+    Status checkFormat(bool forWriting, bool *needsSchema);
+    Status initialiseOrMigrate();
+    Status migrate(int fromVersion);
+    void tightenCompanionModes() const;
+
+    // Errors in plain sentences naming the store.
+    Error sqliteError(int rc, const QString &doing) const;
+    Error readOnlyError(const QString &doing) const;
+    Status exec(const char *sql, const QString &doing);
+    SqliteStatement *statement(Sql which, Error *error);
+
+    // Transactions, taken as SQL so the write lock is held from the first read (BEGIN IMMEDIATE).
+    Status begin(const QString &doing);
+    Status commit(const QString &doing);
+    void rollback();
+
+    // Appending.
+    Result<LogTail> readTail();
+    Result<AppendResult> appendOne(const AppendRequest &request, LogTail &tail, QList<RecordedEvent> &appended);
+    Result<QList<AppendResult>> appendRequests(const QList<AppendRequest> &requests);
+    Result<std::optional<AppendResult>> commandRun(const QString &tenantId, const QString &commandId,
+                                                   QByteArray *fingerprint);
+    Status applyInline(qint64 headBefore, const QList<RecordedEvent> &appended, qint64 headAfter);
+    Status applyRange(const QList<Projection *> &targets, qint64 from, qint64 to,
+                      const std::function<void(qint64, qint64)> &progress, const std::function<bool()> &cancel,
+                      bool *cancelled);
+    Result<std::optional<std::pair<int, qint64>>> storedCheckpoint(const QString &name);
+    Status writeCheckpoint(const QString &name, int schemaVersion, qint64 position);
+
+    // Reads.
+    Result<QList<RecordedEvent>> collect(SqliteStatement &stmt, const QString &doing);
+
+    // The head recorded outside the store (sqliteverify.cpp).
+    QString anchorFile() const;
+    void recordAnchor(qint64 position, const QByteArray &hash) const;
+};
+
+// Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS.
+RecordedEvent eventFromRow(const SqliteStatement &row);
+
+} // namespace Billstream

@@ -1,0 +1,220 @@
+// SqliteEventStore: reads. Every tenant-scoped query filters by tenant in SQL, so one tenant
+// cannot read, or even detect, another tenant's streams.
+#include "core/es/sqliteeventstore_p.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace Billstream {
+
+Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement &stmt, const QString &doing)
+{
+    StatementReset guard(stmt);
+    QList<RecordedEvent> events;
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW)
+        events.append(eventFromRow(stmt));
+    if (rc != SQLITE_DONE)
+        return fail(sqliteError(rc, doing));
+    return events;
+}
+
+Result<qint64> SqliteEventStore::streamVersion(const QString &tenantId, const QString &streamId)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::StreamInfo, &error);
+    if (!s)
+        return fail(error);
+    StatementReset guard(*s);
+    s->bind(1, tenantId);
+    s->bind(2, streamId);
+    const int rc = s->step();
+    if (rc == SQLITE_ROW)
+        return s->int64(1);
+    if (rc == SQLITE_DONE)
+        return qint64(0);
+    return fail(d->sqliteError(rc, QStringLiteral("read the version of stream %1").arg(streamId)));
+}
+
+Result<QString> SqliteEventStore::streamType(const QString &tenantId, const QString &streamId)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::StreamInfo, &error);
+    if (!s)
+        return fail(error);
+    StatementReset guard(*s);
+    s->bind(1, tenantId);
+    s->bind(2, streamId);
+    const int rc = s->step();
+    if (rc == SQLITE_ROW)
+        return s->text(0);
+    if (rc == SQLITE_DONE)
+        return QString();
+    return fail(d->sqliteError(rc, QStringLiteral("read the type of stream %1").arg(streamId)));
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readStream(const QString &tenantId, const QString &streamId,
+                                                          qint64 fromVersion, qint64 toVersion)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::ReadStream, &error);
+    if (!s)
+        return fail(error);
+    s->bind(1, tenantId);
+    s->bind(2, streamId);
+    s->bind(3, std::max<qint64>(fromVersion, 1));
+    s->bind(4, toVersion < 0 ? std::numeric_limits<qint64>::max() : toVersion);
+    return d->collect(*s, QStringLiteral("read stream %1").arg(streamId));
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readStreamUntil(const QString &tenantId, const QString &streamId,
+                                                               const QDateTime &until)
+{
+    if (!until.isValid())
+        return fail(Error::usage(QStringLiteral("No valid time was given to read stream %1 until.").arg(streamId)));
+    Error error;
+    SqliteStatement *s = d->statement(Sql::ReadStreamUntil, &error);
+    if (!s)
+        return fail(error);
+    s->bind(1, tenantId);
+    s->bind(2, streamId);
+    s->bind(3, until.toMSecsSinceEpoch());
+    return d->collect(*s, QStringLiteral("read stream %1 until %2").arg(streamId, formatTimestamp(until)));
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readAll(const QString &tenantId, qint64 fromPosition, int limit)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::ReadAllTenant, &error);
+    if (!s)
+        return fail(error);
+    s->bind(1, tenantId);
+    s->bind(2, fromPosition);
+    s->bind(3, limit > 0 ? qint64(limit) : qint64(-1));  // SQLite: a negative LIMIT is no limit
+    return d->collect(*s, QStringLiteral("read the log"));
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readAllTenants(qint64 fromPosition, int limit)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::ReadAllTenants, &error);
+    if (!s)
+        return fail(error);
+    s->bind(1, fromPosition);
+    s->bind(2, limit > 0 ? qint64(limit) : qint64(-1));
+    return d->collect(*s, QStringLiteral("read the log"));
+}
+
+Status SqliteEventStore::scan(const QString &tenantId, qint64 fromPosition, qint64 toPosition,
+                              const std::function<bool(const RecordedEvent &)> &visit)
+{
+    // A statement of its own, not a cached one: the visitor may read from the store meanwhile.
+    SqliteStatement s;
+    const char *sql = tenantId.isEmpty()
+        ? "SELECT " BILLSTREAM_EVENT_COLUMNS " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position"
+        : "SELECT " BILLSTREAM_EVENT_COLUMNS " FROM events WHERE tenant = ?3 AND position >= ?1 AND position <= ?2"
+          " ORDER BY position";
+    const QString doing = QStringLiteral("read the log");
+    int rc = s.prepare(d->db, sql);
+    if (rc != SQLITE_OK)
+        return fail(d->sqliteError(rc, doing));
+    s.bind(1, fromPosition);
+    s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
+    if (!tenantId.isEmpty())
+        s.bind(3, tenantId);
+    while ((rc = s.step()) == SQLITE_ROW) {
+        if (!visit || !visit(eventFromRow(s)))
+            return {};
+    }
+    if (rc != SQLITE_DONE)
+        return fail(d->sqliteError(rc, doing));
+    return {};
+}
+
+Result<qint64> SqliteEventStore::headPosition()
+{
+    Result<LogTail> tail = d->readTail();
+    if (!tail)
+        return fail(tail.error());
+    return tail->head;
+}
+
+Result<std::optional<AppendResult>> SqliteEventStore::findCommand(const QString &tenantId, const QString &commandId)
+{
+    return d->commandRun(tenantId, commandId, nullptr);
+}
+
+Result<QString> SqliteEventStore::claimHolder(const QString &tenantId, const QString &kind, const QString &value)
+{
+    Error error;
+    SqliteStatement *s = d->statement(Sql::ClaimHolder, &error);
+    if (!s)
+        return fail(error);
+    StatementReset guard(*s);
+    s->bind(1, tenantId);
+    s->bind(2, kind);
+    s->bind(3, value);
+    const int rc = s->step();
+    if (rc == SQLITE_ROW)
+        return s->text(0);
+    if (rc == SQLITE_DONE)
+        return QString();
+    return fail(d->sqliteError(rc, QStringLiteral("look up the %1 claim").arg(kind)));
+}
+
+Result<qint64> SqliteEventStore::dataVersion()
+{
+    SqliteStatement s;
+    int rc = s.prepare(d->db, "PRAGMA data_version");
+    if (rc == SQLITE_OK)
+        rc = s.step();
+    if (rc != SQLITE_ROW)
+        return fail(d->sqliteError(rc, QStringLiteral("read the data version")));
+    return s.int64(0);
+}
+
+Status SqliteEventStore::backupTo(const QString &targetPath)
+{
+    const QString target = QFileInfo(targetPath).absoluteFilePath();
+    const QString doing = QStringLiteral("copy it to %1").arg(target);
+    if (targetPath.isEmpty())
+        return fail(Error::usage(QStringLiteral("No file was given to back the store %1 up to.").arg(d->path)));
+    if (QFileInfo(target).exists() || QFileInfo(target).isSymLink())
+        return fail(Error::failure(QStringLiteral("The backup file %1 already exists; choose a new file.").arg(target)));
+    if (d->inTransaction) {
+        return fail(Error::failure(
+            QStringLiteral("Could not back the store %1 up inside a write transaction.").arg(d->path)));
+    }
+    // Owner-only like the store; VACUUM INTO accepts an existing empty file.
+    const QByteArray nativeTarget = QFile::encodeName(target);
+    const int fd = ::open(nativeTarget.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return fail(Error::failure(QStringLiteral("Could not create the backup file %1: %2.")
+                                       .arg(target, QString::fromLocal8Bit(std::strerror(errno)))));
+    }
+    ::close(fd);
+    SqliteStatement s;
+    int rc = s.prepare(d->db, "VACUUM INTO ?1");
+    if (rc == SQLITE_OK) {
+        s.bind(1, target);
+        rc = s.step();
+    }
+    if (rc != SQLITE_DONE) {
+        const Error e = d->sqliteError(rc, doing);
+        s = SqliteStatement();
+        QFile::remove(target);
+        return fail(e);
+    }
+    return {};
+}
+
+} // namespace Billstream

@@ -1,0 +1,331 @@
+// SqliteEventStore: the hash chain check and the head anchor recorded outside the store.
+//
+// A chain cannot reveal its own newest events being cut off, nor a wholesale rewrite with fresh
+// hashes (QUALITY.md), so after each commit the head (position, hash) is also written to a small
+// file in the user's data folder. It is a lower bound: verify requires the event at the anchor's
+// position to exist and to have the anchor's hash.
+#include "core/es/sqliteeventstore_p.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace Billstream {
+
+namespace {
+
+constexpr int MaxProblems = 200;
+
+struct Anchor
+{
+    qint64 position = 0;
+    QByteArray hash;
+    QString store;
+};
+
+std::optional<Anchor> readAnchor(const QString &file, QString *why)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *why = f.errorString();
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.read(1 << 20), &parseError);
+    const QJsonObject o = doc.object();
+    Anchor a;
+    a.position = o.value(QStringLiteral("position")).toInteger(-1);
+    a.hash = QByteArray::fromHex(o.value(QStringLiteral("hash")).toString().toLatin1());
+    a.store = o.value(QStringLiteral("store")).toString();
+    if (parseError.error != QJsonParseError::NoError || a.position < 0 || (a.position > 0 && a.hash.size() != 32)) {
+        *why = QStringLiteral("it is not a Billstream anchor");
+        return std::nullopt;
+    }
+    return a;
+}
+
+// Collects problems, remembering the earliest broken position and keeping the list readable.
+struct Findings
+{
+    VerifyReport &report;
+    qint64 total = 0;
+
+    void add(qint64 position, const QString &sentence)
+    {
+        report.ok = false;
+        if (position > 0 && (report.firstBrokenPosition == 0 || position < report.firstBrokenPosition))
+            report.firstBrokenPosition = position;
+        if (++total <= MaxProblems)
+            report.problems << sentence;
+    }
+};
+
+struct StreamSeen
+{
+    QString type;
+    qint64 version = 0;
+    qint64 lastPosition = 0;
+};
+
+} // namespace
+
+QString SqliteEventStore::defaultAnchorPath(const QString &storePath)
+{
+    QFileInfo info(storePath);
+    QString canonical = info.canonicalFilePath();
+    if (canonical.isEmpty())
+        canonical = info.absoluteFilePath();
+    const QByteArray key = QCryptographicHash::hash(canonical.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/anchors/")
+        + QString::fromLatin1(key) + QStringLiteral(".json");
+}
+
+QString SqliteEventStore::Private::anchorFile() const
+{
+    return options.anchorPath.isEmpty() ? defaultAnchorPath(canonicalPath.isEmpty() ? path : canonicalPath)
+                                        : options.anchorPath;
+}
+
+// Written to a fresh temporary file and renamed over the old one, so a reader sees a whole
+// anchor. No fsync: after a power loss the anchor may be older, and an older head is still a
+// valid lower bound.
+void SqliteEventStore::Private::recordAnchor(qint64 position, const QByteArray &hash) const
+{
+    const QString file = anchorFile();
+    const QFileInfo info(file);
+    if (!QDir().mkpath(info.absolutePath())) {
+        qWarning("Could not create the folder %s for the head anchor of %s.", qPrintable(info.absolutePath()),
+                 qPrintable(path));
+        return;
+    }
+    const QJsonObject o{{QStringLiteral("format"), 1},
+                        {QStringLiteral("store"), canonicalPath},
+                        {QStringLiteral("position"), position},
+                        {QStringLiteral("hash"), QString::fromLatin1(hash.toHex())},
+                        {QStringLiteral("writtenAt"), formatTimestamp(QDateTime::currentDateTimeUtc())}};
+    const QByteArray content = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    // Unique per writer: two processes on one store may record their heads at once.
+    const QByteArray tmp = QFile::encodeName(file) + ".tmp-" + QByteArray::number(::getpid()) + '-'
+        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    const int fd = ::open(tmp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    bool ok = fd >= 0;
+    if (ok) {
+        ok = ::write(fd, content.constData(), size_t(content.size())) == content.size();
+        ok = (::close(fd) == 0) && ok;
+    }
+    if (ok)
+        ok = std::rename(tmp.constData(), QFile::encodeName(file).constData()) == 0;
+    if (!ok) {
+        ::unlink(tmp.constData());
+        qWarning("Could not record the head of %s in %s.", qPrintable(path), qPrintable(file));
+    }
+}
+
+Result<VerifyReport> SqliteEventStore::verify(const QString &anchorPath)
+{
+    VerifyReport report;
+    Findings findings{report};
+
+    // The anchor first: which position's hash must be looked at during the walk.
+    const QString anchorFile = anchorPath.isEmpty() ? d->anchorFile() : anchorPath;
+    std::optional<Anchor> anchor;
+    if (!QFileInfo::exists(anchorFile)) {
+        if (!anchorPath.isEmpty())
+            return fail(Error::failure(QStringLiteral("The anchor file %1 does not exist.").arg(anchorFile)));
+        report.notes << QStringLiteral("No head of %1 was recorded outside it yet (no anchor file %2), so removed "
+                                       "newest events could not be detected.")
+                            .arg(d->path, anchorFile);
+    } else {
+        QString why;
+        anchor = readAnchor(anchorFile, &why);
+        if (!anchor) {
+            if (!anchorPath.isEmpty())
+                return fail(Error::failure(QStringLiteral("The anchor file %1 cannot be used: %2.").arg(anchorFile, why)));
+            report.notes << QStringLiteral("The anchor file %1 cannot be used (%2).").arg(anchorFile, why);
+        } else if (!anchor->store.isEmpty() && anchor->store != d->canonicalPath) {
+            report.notes << QStringLiteral("The anchor file %1 was recorded for %2.").arg(anchorFile, anchor->store);
+        }
+    }
+
+    // One read transaction: the walk and the streams table see the same moment of the log.
+    const bool ownRead = sqlite3_get_autocommit(d->db) != 0;
+    if (ownRead) {
+        if (Status s = d->exec("BEGIN", QStringLiteral("verify the store")); !s)
+            return fail(s.error());
+    }
+    const auto endRead = [&] {
+        if (ownRead)
+            sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr);
+    };
+
+    SqliteStatement walk;
+    int rc = walk.prepare(d->db, "SELECT " BILLSTREAM_EVENT_COLUMNS " FROM events ORDER BY position");
+    if (rc != SQLITE_OK) {
+        endRead();
+        return fail(d->sqliteError(rc, QStringLiteral("verify the store")));
+    }
+    QHash<QString, StreamSeen> streams;
+    QByteArray previousHash;
+    QByteArray scratch;
+    QByteArray anchoredHash;
+    qint64 expected = 1;
+    qint64 lastRecordedAt = std::numeric_limits<qint64>::min();
+    qint64 lastRecordedPosition = 0;
+    while ((rc = walk.step()) == SQLITE_ROW) {
+        const qint64 position = walk.int64(0);
+        const QByteArray storedHash = walk.blob(11);
+        bool gap = false;
+        if (position != expected) {
+            gap = true;
+            if (position > expected) {
+                findings.add(expected, position == expected + 1
+                                           ? QStringLiteral("The event at position %1 is missing: it was deleted.").arg(expected)
+                                           : QStringLiteral("The events at positions %1 to %2 are missing: they were deleted.")
+                                                 .arg(expected)
+                                                 .arg(position - 1));
+            } else {
+                findings.add(position, QStringLiteral("Position %1 appears out of order after position %2.")
+                                           .arg(position)
+                                           .arg(expected - 1));
+            }
+        }
+        const QByteArray computed = computeEventHash(
+            {previousHash, position, walk.textView(1), walk.textView(2), walk.textView(3), walk.int64(4),
+             walk.textView(5), walk.textView(6), walk.int64(7), walk.textView(8), walk.textView(9), walk.int64(10)},
+            scratch);
+        // Right after a gap the link is broken by the deletion already reported.
+        if (computed != storedHash && !gap) {
+            findings.add(position, QStringLiteral("The event at position %1 does not match its hash: it was changed, "
+                                                  "moved to this position, or an event before it was replaced.")
+                                       .arg(position));
+        }
+
+        const QString tenant = walk.text(1);
+        const QString streamId = walk.text(3);
+        const QString type = walk.text(2);
+        const qint64 version = walk.int64(4);
+        StreamSeen &seen = streams[tenant + QChar(0x1f) + streamId];
+        if (version != seen.version + 1) {
+            findings.add(position, QStringLiteral("Stream %1 of tenant %2 goes from version %3 to version %4 at "
+                                                  "position %5.")
+                                       .arg(streamId, tenant)
+                                       .arg(seen.version)
+                                       .arg(version)
+                                       .arg(position));
+        }
+        if (!seen.type.isEmpty() && seen.type != type) {
+            findings.add(position, QStringLiteral("Stream %1 of tenant %2 changes its type from %3 to %4 at "
+                                                  "position %5.")
+                                       .arg(streamId, tenant, seen.type, type)
+                                       .arg(position));
+        }
+        seen.type = type;
+        seen.version = version;
+        seen.lastPosition = position;
+
+        const qint64 recordedAt = walk.int64(10);
+        if (recordedAt < lastRecordedAt) {
+            findings.add(position, QStringLiteral("The event at position %1 was recorded before the one at position "
+                                                  "%2: recorded times go back.")
+                                       .arg(position)
+                                       .arg(lastRecordedPosition));
+        }
+        lastRecordedAt = std::max(lastRecordedAt, recordedAt);
+        lastRecordedPosition = position;
+
+        if (anchor && position == anchor->position)
+            anchoredHash = storedHash;
+        previousHash = storedHash;
+        expected = position + 1;
+        ++report.eventsChecked;
+        report.headPosition = position;
+        report.headHash = storedHash;
+    }
+    if (rc != SQLITE_DONE) {
+        const Error e = d->sqliteError(rc, QStringLiteral("verify the store"));
+        walk = SqliteStatement();
+        endRead();
+        return fail(e);
+    }
+    walk = SqliteStatement();
+
+    // The streams table decides expected versions: it must agree with the log.
+    SqliteStatement table;
+    rc = table.prepare(d->db, "SELECT tenant, stream_id, stream_type, version FROM streams");
+    QSet<QString> listed;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = table.step();
+        if (rc != SQLITE_ROW)
+            break;
+        const QString tenant = table.text(0);
+        const QString streamId = table.text(1);
+        const QString key = tenant + QChar(0x1f) + streamId;
+        listed.insert(key);
+        const auto it = streams.constFind(key);
+        if (it == streams.cend()) {
+            findings.add(0, QStringLiteral("The streams table lists stream %1 of tenant %2 at version %3, but the log "
+                                           "has no event of it.")
+                                .arg(streamId, tenant)
+                                .arg(table.int64(3)));
+        } else if (it->version != table.int64(3) || it->type != table.text(2)) {
+            findings.add(it->lastPosition, QStringLiteral("The streams table says stream %1 of tenant %2 is a %3 at "
+                                                          "version %4, but the log has a %5 at version %6 (last "
+                                                          "event at position %7).")
+                                               .arg(streamId, tenant, table.text(2))
+                                               .arg(table.int64(3))
+                                               .arg(it->type)
+                                               .arg(it->version)
+                                               .arg(it->lastPosition));
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        const Error e = d->sqliteError(rc, QStringLiteral("verify the streams table"));
+        table = SqliteStatement();
+        endRead();
+        return fail(e);
+    }
+    table = SqliteStatement();
+    endRead();
+    for (auto it = streams.cbegin(); it != streams.cend(); ++it) {
+        if (!listed.contains(it.key())) {
+            const QStringList parts = it.key().split(QChar(0x1f));
+            findings.add(it->lastPosition, QStringLiteral("Stream %1 of tenant %2 has events up to position %3 but is "
+                                                          "missing from the streams table.")
+                                               .arg(parts.value(1), parts.value(0))
+                                               .arg(it->lastPosition));
+        }
+    }
+
+    if (anchor && anchor->position > 0) {
+        if (report.headPosition < anchor->position) {
+            findings.add(report.headPosition + 1,
+                         QStringLiteral("The log ends at position %1, but position %2 was recorded as committed in %3: "
+                                        "the newest events were removed.")
+                             .arg(report.headPosition)
+                             .arg(anchor->position)
+                             .arg(anchorFile));
+        } else if (anchoredHash != anchor->hash) {
+            findings.add(anchor->position, QStringLiteral("The event at position %1 has another hash than the one "
+                                                          "recorded in %2: the log was rewritten.")
+                                               .arg(anchor->position)
+                                               .arg(anchorFile));
+        }
+    }
+    if (findings.total > MaxProblems)
+        report.problems << QStringLiteral("… and %1 more problems.").arg(findings.total - MaxProblems);
+    return report;
+}
+
+} // namespace Billstream
