@@ -652,13 +652,13 @@ Status SqliteEventStore::Private::open()
     }
     const bool writing = !options.readOnly && readOnlyReason.isEmpty();
 
+    bool needsSchema = true;
     if (size > 0) {
         if (std::optional<Error> e = inspectHeader(path, size, walPresent))
             return fail(*e);
         // Look first through a read-only connection: a file that is not ours is never opened
         // for writing, so even SQLite's checkpoint-on-close cannot touch it.
         Status opened = openConnection(true, false);
-        bool needsSchema = false;
         Status checked = opened ? checkFormat(writing, &needsSchema) : opened;
         if (!checked && !walPresent && !folderWritable) {
             // No -shm can be created in a read-only folder; without a WAL the file is complete.
@@ -686,9 +686,12 @@ Status SqliteEventStore::Private::open()
         closeConnection();
         return s;
     }
-    if (Status s = initialiseOrMigrate(); !s) {
-        closeConnection();
-        return s;
+    // A current store needs no write to open, so opening works while another program writes.
+    if (needsSchema) {
+        if (Status s = initialiseOrMigrate(); !s) {
+            closeConnection();
+            return s;
+        }
     }
     if (created)
         tightenCompanionModes();
