@@ -80,7 +80,7 @@ private slots:
     {
         StoreOptions o;
         o.anchorPath = m_dir.filePath(QStringLiteral("anchor.json"));
-        const QString path = m_dir.filePath(QStringLiteral("bus-%1.sqlite").arg(QTest::currentTestFunction()));
+        const QString path = m_dir.filePath(QStringLiteral("bus-%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
         auto s = SqliteEventStore::open(path, o);
         QVERIFY(s.has_value());
         m_store = std::move(*s);
