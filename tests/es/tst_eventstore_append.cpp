@@ -828,6 +828,18 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("position")).toInteger(), 20);
         QCOMPARE(o.value(QStringLiteral("hash")).toString(), QString::fromLatin1(report.headHash.toHex()));
         QCOMPARE(o.value(QStringLiteral("store")).toString(), QFileInfo(storePath()).canonicalFilePath());
+        // Rewritten in place as one fixed-size record, whatever was there before.
+        QCOMPARE(anchor.size(), 512);
+        anchor.close();
+        QVERIFY(anchor.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        anchor.write(QByteArray(2000, 'x'));
+        anchor.close();
+        // Unusable: a note when verify was not given the anchor, an error when it was.
+        QVERIFY(store->verify()->notes.first().contains(QStringLiteral("cannot be used")));
+        QCOMPARE(store->verify(options().anchorPath).error().kind, ErrorKind::Failure);
+        QVERIFY(store->append(request(T, QStringLiteral("c"), QStringLiteral("s0"), ExpectedVersion::any(), events(1))));
+        QCOMPARE(QFileInfo(options().anchorPath).size(), 512);
+        QVERIFY(store->verify()->ok);
 
         // An explicitly named anchor must exist.
         const Result<VerifyReport> missing = store->verify(m_dir->filePath(QStringLiteral("nope.json")));
