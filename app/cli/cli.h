@@ -40,6 +40,11 @@ std::optional<int> parseArguments(const Context &ctx, QCommandLineParser &parser
 // The subcommands, each in its cmd_*.cpp.
 int runEvents(Context &ctx, const QStringList &args);
 int runVerify(Context &ctx, const QStringList &args);
+int runList(Context &ctx, const QStringList &args);
+int runRebuild(Context &ctx, const QStringList &args);
+int runDemo(Context &ctx, const QStringList &args);
+int runExec(Context &ctx, const QStringList &args);
+int runState(Context &ctx, const QStringList &args);
 
 // The registered subcommands, in the order --help lists them.
 const QList<Subcommand> &subcommands();

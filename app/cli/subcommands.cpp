@@ -6,8 +6,13 @@ namespace Billstream::Cli {
 const QList<Subcommand> &subcommands()
 {
     static const QList<Subcommand> all = {
+        {QStringLiteral("exec"), QStringLiteral("Execute commands (JSON) and print the resulting events [FILE|-]"), runExec},
+        {QStringLiteral("state"), QStringLiteral("An invoice or customer as JSON: invoice|customer ID [--version N | --as-of TIME]"), runState},
         {QStringLiteral("events"), QStringLiteral("The event log as JSON lines [--stream ID] [--from-position N] [--type T] [--limit N]"), runEvents},
         {QStringLiteral("verify"), QStringLiteral("Check the hash chain, versions and projections [--anchor FILE]"), runVerify},
+        {QStringLiteral("list"), QStringLiteral("A list as it stands or stood: invoices|customers [--as-of TIME] [--status S] [--search TEXT] [--format table|json|csv]"), runList},
+        {QStringLiteral("rebuild"), QStringLiteral("Drop and rebuild projections from the log, with progress on stderr [NAME...]"), runRebuild},
+        {QStringLiteral("demo"), QStringLiteral("Write a sample history over three years [--customers N] [--invoices N] [--seed S] [--until DATE]"), runDemo},
     };
     return all;
 }
