@@ -197,9 +197,11 @@ mkdir -p "$work/cli"
 expect_exit 64 "$cli" nonsense
 expect_exit 64 "$cli" --store "$store" nonsense
 # ---- CLI round trip: extend here as subcommands arrive -----------------------------------
-# Once billstream-cli has `exec`, a command goes into a fresh store and comes back with `events`.
-# Add `state`, `list`, `verify` and `backup` round trips below as those subcommands land.
-if has "$("$cli" --help)" '^  exec '; then
+# Each step runs once `billstream-cli --help` lists its subcommand. With `exec`, a command goes
+# into a fresh store and comes back with `events`. Add `state`, `list` and `backup` round trips
+# below as those subcommands land.
+cli_help=$("$cli" --help)
+if has "$cli_help" '^  exec '; then
     echo '{"command":"SetCompanyProfile","payload":{"name":"Packaging Check Ltd.","address":{"street":"1 Main Street","postalCode":"10115","city":"Berlin","country":"DE"}}}' \
         | "$cli" --store "$store" exec - > "$work/cli/exec.out" || fail "billstream-cli exec SetCompanyProfile"
     grep -q '"CompanyProfileSet"' "$work/cli/exec.out" || fail "exec printed no CompanyProfileSet event"
@@ -209,6 +211,10 @@ if has "$("$cli" --help)" '^  exec '; then
     # The MIME magic finds stores by their SQLite application_id (bytes 68-71, "BSL1").
     [ "$(od -An -tx1 -j68 -N4 "$store" | tr -d ' \n')" = 42534c31 ] \
         || fail "the store's application_id is not 0x42534c31, which the MIME magic expects"
+    echo "round trip: exec SetCompanyProfile, read back with events"
+    if has "$cli_help" '^  verify '; then
+        "$cli" --store "$store" verify || fail "billstream-cli verify on the round-trip store"
+    fi
 else
     echo "billstream-cli has no exec subcommand yet: store round trip skipped"
 fi
