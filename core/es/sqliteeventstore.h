@@ -29,6 +29,14 @@ public:
                                                           const StoreOptions &options = {});
     ~SqliteEventStore() override;
 
+    // One BEGIN IMMEDIATE transaction decides, in this order: idempotency (a known commandId
+    // with the same fingerprint returns the first run with replayed=true, another fingerprint is
+    // ValidationFailed on "commandId"), stream types (an id used by another type is
+    // ValidationFailed on "streamId"), expected versions (ConcurrentModification), then releases
+    // and claims (a value held by another stream is ValidationFailed on "claim:<kind>" with
+    // "'<value>' is already used by <streamId>"). A request without events is a no-op that still
+    // checks the expected versions; claims or releases without events are ValidationFailed.
+    // All events of one transaction share one recorded time, clamped to the log's last.
     Result<AppendResult> append(const AppendRequest &request) override;
     Result<QList<AppendResult>> appendBatch(const QList<AppendRequest> &requests) override;
     Result<qint64> streamVersion(const QString &tenantId, const QString &streamId) override;
