@@ -1,0 +1,124 @@
+#include "ui/activity/activityview.h"
+
+#include "core/domain/domainevents.h"
+#include "core/projections/book.h"
+#include "ui/models/activitymodel.h"
+#include "ui/session/session.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace Billstream {
+
+ActivityView::ActivityView(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    setObjectName(QStringLiteral("activityView"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(8, 6, 8, 0);
+    m_type = new QComboBox(this);
+    m_type->setObjectName(QStringLiteral("activityType"));
+    m_type->setAccessibleName(tr("Event type"));
+    m_type->addItem(tr("All events"), QString());
+    using namespace Wire::Event;
+    for (const QString &t : {CustomerCreated, CustomerRenamed, CustomerEmailChanged, CustomerAddressChanged,
+                             CustomerTaxIdChanged, CustomerArchived, InvoiceCreated, InvoiceCustomerSet,
+                             InvoiceCurrencySet, InvoiceStatusSet, InvoiceDueDateSet, InvoiceNotesSet, LineItemAdded,
+                             LineItemUpdated, LineItemRemoved, InvoiceNumberAssigned, InvoiceSendRequested, InvoiceSent,
+                             InvoiceSendFailed, PaymentRecorded, CompanyProfileSet, NumberingPatternSet,
+                             InvoiceDefaultsSet, MailSettingsSet})
+        m_type->addItem(t, t);
+    auto *typeLabel = new QLabel(tr("&Type:"), this);
+    typeLabel->setBuddy(m_type);
+    bar->addWidget(typeLabel);
+    bar->addWidget(m_type);
+    m_stream = new QLineEdit(this);
+    m_stream->setObjectName(QStringLiteral("activityStream"));
+    m_stream->setAccessibleName(tr("Stream or text"));
+    m_stream->setPlaceholderText(tr("Invoice number, customer, id…"));
+    m_stream->setClearButtonEnabled(true);
+    bar->addWidget(m_stream, 1);
+    m_from = new QDateEdit(this);
+    m_from->setObjectName(QStringLiteral("activityFrom"));
+    m_from->setAccessibleName(tr("From date"));
+    m_to = new QDateEdit(this);
+    m_to->setObjectName(QStringLiteral("activityTo"));
+    m_to->setAccessibleName(tr("To date"));
+    for (QDateEdit *d : {m_from, m_to}) {
+        d->setCalendarPopup(true);
+        d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        d->setSpecialValueText(tr("any"));
+        d->setMinimumDate(QDate(2000, 1, 1));
+        d->setDate(d->minimumDate());   // the special value: no bound
+    }
+    auto *fromLabel = new QLabel(tr("&From:"), this);
+    fromLabel->setBuddy(m_from);
+    bar->addWidget(fromLabel);
+    bar->addWidget(m_from);
+    auto *toLabel = new QLabel(tr("T&o:"), this);
+    toLabel->setBuddy(m_to);
+    bar->addWidget(toLabel);
+    bar->addWidget(m_to);
+    layout->addLayout(bar);
+
+    m_model = new ActivityModel(session, this);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("activityTable"));
+    m_table->setAccessibleName(tr("Activity"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    m_table->horizontalHeader()->setSectionResizeMode(ActivityModel::Summary, QHeaderView::Stretch);
+    m_table->setColumnWidth(ActivityModel::Time, 140);
+    m_table->setColumnWidth(ActivityModel::Event, 190);
+    layout->addWidget(m_table, 1);
+
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
+    connect(m_stream, &QLineEdit::textChanged, this, [this] { applyFilter(); });
+    connect(m_from, &QDateEdit::dateChanged, this, [this] { applyFilter(); });
+    connect(m_to, &QDateEdit::dateChanged, this, [this] { applyFilter(); });
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &i) {
+        const ActivityEntry &e = m_model->entry(i.row());
+        emit openAt(e.streamType, e.streamId, e.lastPosition);
+    });
+    connect(&session, &Session::reportsChanged, m_model, &ActivityModel::refresh);
+    connect(&session, &Session::asOfChanged, m_model, &ActivityModel::reload);
+}
+
+void ActivityView::setTypeFilter(const QString &eventType)
+{
+    m_type->setCurrentIndex(std::max(0, m_type->findData(eventType)));
+}
+
+void ActivityView::setStreamFilter(const QString &text)
+{
+    m_stream->setText(text);
+}
+
+void ActivityView::applyFilter()
+{
+    ActivityModel::Filter f;
+    f.eventType = m_type->currentData().toString();
+    f.stream = m_stream->text().trimmed();
+    if (m_from->date() != m_from->minimumDate())
+        f.from = m_from->date();
+    if (m_to->date() != m_to->minimumDate())
+        f.to = m_to->date();
+    m_model->setFilter(f);
+}
+
+} // namespace Billstream
