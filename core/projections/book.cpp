@@ -1,0 +1,760 @@
+#include "core/projections/book.h"
+
+#include "core/domain/domainevents.h"
+#include "core/es/sqliteeventstore.h"
+#include "core/es/sqlitestatement.h"
+#include "core/projections/invoicelistprojection.h"
+#include "core/projections/invoicerow.h"
+#include "core/projections/sqlaccess.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <sqlite3.h>
+
+#include <atomic>
+
+namespace Billstream {
+
+QString formatMinorUnits(Int128 minorUnits, int digits)
+{
+    const std::optional<Decimal> d = Decimal::fromMantissa(minorUnits, std::max(0, digits));
+    return d ? d->toString(std::max(0, digits)) : QString();
+}
+
+QString formatMinorUnits(Int128 minorUnits, int digits, const QLocale &locale)
+{
+    const QString plain = formatMinorUnits(minorUnits, digits);
+    const bool negative = plain.startsWith(QLatin1Char('-'));
+    const QString body = negative ? plain.mid(1) : plain;
+    const qsizetype point = body.indexOf(QLatin1Char('.'));
+    const QString whole = point < 0 ? body : body.left(point);
+    QString grouped;
+    const QString separator = locale.groupSeparator();
+    for (qsizetype i = 0; i < whole.size(); ++i) {
+        if (i > 0 && (whole.size() - i) % 3 == 0 && !(locale.numberOptions() & QLocale::OmitGroupSeparator))
+            grouped += separator;
+        grouped += whole.at(i);
+    }
+    QString result = (negative ? locale.negativeSign() : QString()) + grouped;
+    if (point >= 0)
+        result += locale.decimalPoint() + body.mid(point + 1);
+    return result;
+}
+
+QStringList agingBucketNames()
+{
+    return {QStringLiteral("current"), QStringLiteral("1-30"), QStringLiteral("31-60"), QStringLiteral("61-90"),
+            QStringLiteral("over 90")};
+}
+
+QStringList invoiceStatusFilters()
+{
+    using namespace Wire::Status;
+    return {Draft, Issued, Sent, PartiallyPaid, Paid, Void, Deleted, QStringLiteral("OVERDUE")};
+}
+
+namespace {
+
+std::atomic<int> snapshotCounter{0};
+
+const char *const InvoiceColumns =
+    "rowid, id, number, status, customer_id, customer_name, currency, digits, issue_date, due_date,"
+    " net, tax, total, paid, due, notes, line_count, version, created_at, updated_at";
+
+// A statement prepared for one call and finalized when it ends (queries whose SQL names an
+// as-of snapshot's tables cannot be cached by address).
+struct Query
+{
+    SqliteStatement s;
+    ReadSql::Stmt view() const { return ReadSql::Stmt(s.handle()); }
+};
+
+Result<std::unique_ptr<Query>> prepare(sqlite3 *h, const QString &sql, const QString &doing)
+{
+    auto q = std::make_unique<Query>();
+    const QByteArray utf8 = sql.toUtf8();
+    const int rc = q->s.prepare(h, utf8.constData());
+    if (rc != SQLITE_OK)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return q;
+}
+
+Status runAll(sqlite3 *h, SqliteStatement &s, const QString &doing)
+{
+    int rc = s.step();
+    while (rc == SQLITE_ROW)
+        rc = s.step();
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return {};
+}
+
+InvoiceListEntry invoiceFrom(const ReadSql::Stmt &s, const QDate &today)
+{
+    InvoiceListEntry e;
+    e.rowId = s.int64(0);
+    e.id = s.text(1);
+    e.number = s.text(2);
+    e.status = s.text(3);
+    e.customerId = s.text(4);
+    e.customerName = s.text(5);
+    e.currency = s.text(6);
+    e.digits = int(s.int64(7));
+    e.issueDate = s.date(8);
+    e.dueDate = s.date(9);
+    e.net = s.amount(10);
+    e.tax = s.amount(11);
+    e.total = s.amount(12);
+    e.paid = s.amount(13);
+    e.due = s.amount(14);
+    e.notes = s.text(15);
+    e.lineCount = int(s.int64(16));
+    e.version = s.int64(17);
+    e.createdAtMs = s.int64(18);
+    e.updatedAtMs = s.int64(19);
+    e.overdue = isOpenStatus(e.status) && e.dueDate.isValid() && e.dueDate < today;
+    return e;
+}
+
+QString likePattern(const QString &text)
+{
+    QString escaped = text;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+QString direction(Qt::SortOrder order)
+{
+    return order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
+}
+
+QString invoiceSortExpression(InvoiceSort sort)
+{
+    switch (sort) {
+    case InvoiceSort::Created: return QStringLiteral("created_at");
+    case InvoiceSort::Number: return QStringLiteral("number");
+    case InvoiceSort::Customer: return QStringLiteral("customer_name COLLATE NOCASE");
+    case InvoiceSort::StatusName: return QStringLiteral("status");
+    case InvoiceSort::IssueDate: return QStringLiteral("issue_date");
+    case InvoiceSort::DueDate: return QStringLiteral("due_date");
+    case InvoiceSort::Currency: return QStringLiteral("currency");
+    case InvoiceSort::Net: return QStringLiteral("net");
+    case InvoiceSort::Tax: return QStringLiteral("tax");
+    case InvoiceSort::Total: return QStringLiteral("total");
+    case InvoiceSort::Paid: return QStringLiteral("paid");
+    case InvoiceSort::Due: return QStringLiteral("due");
+    case InvoiceSort::Updated: return QStringLiteral("updated_at");
+    }
+    return QStringLiteral("created_at");
+}
+
+} // namespace
+
+struct Book::Data
+{
+    SqliteEventStore *store = nullptr;
+    QString tenant;
+    bool live = true;
+    qint64 position = 0;
+    QDateTime time;
+    QDate today;
+    QString invoices;       // table with the invoice columns and customer_name
+    QString customers;      // table with the customer columns
+    QString balances;       // (tenant, customer_id, currency, digits, open_due, open_count)
+    bool fts = false;
+    qint64 revenuePosition = 0;
+    QStringList tempTables;
+
+    sqlite3 *handle() const { return ReadSql::handleOf(store->database()); }
+
+    ~Data()
+    {
+        sqlite3 *h = store ? handle() : nullptr;
+        if (!h)
+            return;
+        for (const QString &t : std::as_const(tempTables)) {
+            const QByteArray sql = QStringLiteral("DROP TABLE IF EXISTS %1").arg(t).toUtf8();
+            sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
+        }
+    }
+
+    // The customers' invoice count: a join for the live list, a column of the as-of snapshot.
+    QString customerFrom() const
+    {
+        if (live) {
+            return QStringLiteral("%1 c LEFT JOIN main.invoice_list_customers ic ON ic.tenant = c.tenant AND"
+                                  " ic.customer_id = c.id").arg(customers);
+        }
+        return customers + QStringLiteral(" c");
+    }
+    QString invoiceCountExpression() const
+    {
+        return live ? QStringLiteral("coalesce(ic.invoice_count, 0)") : QStringLiteral("c.invoice_count");
+    }
+};
+
+Result<qint64> Book::positionAt(SqliteEventStore &store, const QDateTime &time)
+{
+    // Recorded times never decrease along the log, so the last position at or before a time
+    // is found by bisection over the primary key (the log has no index on time).
+    const Result<qint64> head = store.headPosition();
+    if (!head)
+        return fail(head.error());
+    sqlite3 *h = ReadSql::handleOf(store.database());
+    SqliteStatement s;
+    int rc = s.prepare(h, "SELECT recorded_at FROM events WHERE position = ?1");
+    if (rc != SQLITE_OK)
+        return fail(ReadSql::sqlError(h, rc, QStringLiteral("read the log's times")));
+    const qint64 target = time.toMSecsSinceEpoch();
+    const auto timeAt = [&](qint64 p, qint64 *out) -> Status {
+        StatementReset guard(s);
+        s.bind(1, p);
+        const int r = s.step();
+        if (r != SQLITE_ROW)
+            return fail(Error::inconsistent(QStringLiteral("The log has no event at position %1.").arg(p)));
+        *out = s.int64(0);
+        return {};
+    };
+    qint64 lo = 0;  // invariant: time(lo) <= target (0 stands for "before the log")
+    qint64 hi = *head + 1;  // invariant: time(hi) > target
+    while (hi - lo > 1) {
+        const qint64 mid = lo + (hi - lo) / 2;
+        qint64 t = 0;
+        if (Status st = timeAt(mid, &t); !st)
+            return fail(st.error());
+        if (t <= target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+Result<Book> Book::live(SqliteEventStore &store, const QString &tenantId, const QDate &today)
+{
+    Book book;
+    book.d = std::make_shared<Data>();
+    book.d->store = &store;
+    book.d->tenant = tenantId;
+    book.d->live = true;
+    book.d->today = today;
+    book.d->invoices = QStringLiteral("main.invoice_list");
+    book.d->customers = QStringLiteral("main.customer_list");
+    book.d->balances = QStringLiteral("main.invoice_list_balances");
+    const Result<qint64> head = store.headPosition();
+    if (!head)
+        return fail(head.error());
+    book.d->position = *head;
+    const Result<bool> stale = InvoiceListProjection::searchIndexStale(store.database());
+    book.d->fts = stale && !*stale;
+    const Result<qint64> revenue = store.checkpoint(QStringLiteral("revenue"));
+    book.d->revenuePosition = revenue ? *revenue : 0;
+    return book;
+}
+
+Result<Book> Book::asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time)
+{
+    if (!time.isValid())
+        return fail(Error::usage(QStringLiteral("No valid time was given for the book.")));
+    const Result<qint64> p = positionAt(store, time);
+    if (!p)
+        return fail(p.error());
+    Result<Book> book = asOfPosition(store, tenantId, *p);
+    if (!book)
+        return book;
+    book->d->time = time.toUTC();
+    book->d->today = book->d->time.date();
+    return book;
+}
+
+Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId, qint64 position)
+{
+    sqlite3 *h = ReadSql::handleOf(store.database());
+    if (!h)
+        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(store.path())));
+    Book book;
+    book.d = std::make_shared<Data>();
+    Data &d = *book.d;
+    d.store = &store;
+    d.tenant = tenantId;
+    d.live = false;
+
+    // Round up to the end of the position's recorded millisecond (see the header).
+    qint64 p = std::max<qint64>(0, position);
+    qint64 timeMs = 0;
+    {
+        const Result<qint64> head = store.headPosition();
+        if (!head)
+            return fail(head.error());
+        p = std::min(p, *head);
+        if (p > 0) {
+            SqliteStatement s;
+            int rc = s.prepare(h, "SELECT recorded_at FROM events WHERE position = ?1");
+            if (rc == SQLITE_OK) {
+                s.bind(1, p);
+                rc = s.step();
+            }
+            if (rc != SQLITE_ROW)
+                return fail(ReadSql::sqlError(h, rc, QStringLiteral("read the time of position %1").arg(p)));
+            timeMs = s.int64(0);
+            const Result<qint64> end = positionAt(store, QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC));
+            if (!end)
+                return fail(end.error());
+            p = *end;
+        }
+    }
+    d.position = p;
+    d.time = p > 0 ? QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC) : QDateTime();
+    d.today = d.time.isValid() ? d.time.date() : QDate();
+    const Result<qint64> revenue = store.checkpoint(QStringLiteral("revenue"));
+    d.revenuePosition = revenue ? std::min(*revenue, p) : 0;
+
+    const int n = snapshotCounter.fetch_add(1) + 1;
+    d.invoices = QStringLiteral("temp.asof_%1_invoices").arg(n);
+    d.customers = QStringLiteral("temp.asof_%1_customers").arg(n);
+    d.balances = QStringLiteral("temp.asof_%1_balances").arg(n);
+    const QString doing = QStringLiteral("compute the book as of position %1").arg(p);
+
+    // Customers first (the invoices take their names from them), then invoices, then the
+    // figures per customer. A version is visible at P when valid_from <= P < valid_to; the
+    // live row's valid_to is the open end.
+    const QString customerCols = QStringLiteral(
+        "tenant, id, name, email, street, postal_code, city, country, tax_id, archived, version, created_at,"
+        " updated_at, valid_from");
+    const QString invoiceCols = QStringLiteral(
+        "tenant, id, number, customer_id, status, issue_date, due_date, currency, digits, net, tax, total, paid, due,"
+        " notes, line_count, version, created_at, updated_at, valid_from");
+    const QStringList statements = {
+        QStringLiteral("CREATE TEMP TABLE %1 AS SELECT %2, 0 AS invoice_count FROM main.customer_list"
+                       " WHERE tenant = ?1 AND valid_from <= ?2 UNION ALL SELECT %2, 0 FROM main.customer_list_history"
+                       " WHERE tenant = ?1 AND valid_to > ?2 AND valid_from <= ?2 ORDER BY created_at, id")
+            .arg(d.customers.mid(5), customerCols),
+        QStringLiteral("CREATE UNIQUE INDEX temp.asof_%1_customers_id ON asof_%1_customers (id)").arg(n),
+        QStringLiteral("CREATE TEMP TABLE %1 AS SELECT i.*, coalesce(c.name, '') AS customer_name FROM ("
+                       "SELECT %2 FROM main.invoice_list WHERE tenant = ?1 AND valid_from <= ?2 UNION ALL"
+                       " SELECT %2 FROM main.invoice_list_history WHERE tenant = ?1 AND valid_to > ?2"
+                       " AND valid_from <= ?2) i LEFT JOIN %3 c ON c.id = i.customer_id ORDER BY i.created_at, i.id")
+            .arg(d.invoices.mid(5), invoiceCols, d.customers),
+        QStringLiteral("CREATE INDEX temp.asof_%1_invoices_customer ON asof_%1_invoices (customer_id)").arg(n),
+        QStringLiteral("CREATE INDEX temp.asof_%1_invoices_created ON asof_%1_invoices (created_at)").arg(n),
+        QStringLiteral("UPDATE %1 SET invoice_count = (SELECT count(*) FROM %2 i WHERE i.customer_id = %1.id"
+                       " AND i.status <> 'DELETED')")
+            .arg(d.customers, d.invoices),
+        QStringLiteral("CREATE TEMP TABLE %1 (tenant TEXT NOT NULL, customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+                       " digits INTEGER NOT NULL, open_due NOT NULL, open_count INTEGER NOT NULL,"
+                       " PRIMARY KEY (tenant, customer_id, currency))")
+            .arg(d.balances),
+    };
+    d.tempTables = {d.balances, d.invoices, d.customers};
+    for (const QString &sql : statements) {
+        auto q = prepare(h, sql, doing);
+        if (!q)
+            return fail(q.error());
+        const int params = sqlite3_bind_parameter_count((*q)->s.handle());
+        if (params >= 1)
+            (*q)->s.bind(1, tenantId);
+        if (params >= 2)
+            (*q)->s.bind(2, p);
+        if (Status s = runAll(h, (*q)->s, doing); !s)
+            return fail(s.error());
+    }
+
+    // Open balances per customer and currency, summed exactly (amounts may exceed 64 bits).
+    struct Sum
+    {
+        int digits = 0;
+        Int128 due = 0;
+        qint64 count = 0;
+    };
+    QMap<std::pair<QString, QString>, Sum> sums;
+    {
+        auto q = prepare(h,
+                         QStringLiteral("SELECT customer_id, currency, digits, due FROM %1 WHERE status IN ('ISSUED',"
+                                        " 'SENT', 'PARTIALLY_PAID') AND customer_id <> ''")
+                             .arg(d.invoices),
+                         doing);
+        if (!q)
+            return fail(q.error());
+        const ReadSql::Stmt v = (*q)->view();
+        int rc = SQLITE_ROW;
+        while ((rc = (*q)->s.step()) == SQLITE_ROW) {
+            Sum &s = sums[{v.text(0), v.text(1)}];
+            s.digits = int(v.int64(2));
+            s.due += v.amount(3);
+            ++s.count;
+        }
+        if (rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, doing));
+    }
+    {
+        auto q = prepare(h, QStringLiteral("INSERT INTO %1 VALUES (?1, ?2, ?3, ?4, ?5, ?6)").arg(d.balances), doing);
+        if (!q)
+            return fail(q.error());
+        ReadSql::Stmt v = (*q)->view();
+        for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+            v.bind(1, tenantId);
+            v.bind(2, it.key().first);
+            v.bind(3, it.key().second);
+            v.bind(4, it->digits);
+            v.bindAmount(5, it->due);
+            v.bind(6, it->count);
+            if (auto r = ReadSql::run(v, h, doing); !r)
+                return fail(r.error());
+        }
+    }
+    return book;
+}
+
+bool Book::isLive() const { return d->live; }
+QString Book::tenantId() const { return d->tenant; }
+qint64 Book::position() const { return d->position; }
+QDateTime Book::time() const { return d->time; }
+QDate Book::today() const { return d->today; }
+SqliteEventStore &Book::store() const { return *d->store; }
+QString Book::invoiceTable() const { return d->invoices; }
+bool Book::hasSearchIndex() const { return d->fts; }
+qint64 Book::revenuePosition() const { return d->revenuePosition; }
+
+Result<QList<qint64>> Book::invoiceRowIds(const ListFilter &filter, InvoiceSort sort, Qt::SortOrder order) const
+{
+    sqlite3 *h = d->handle();
+    QString where = QStringLiteral("tenant = ?1");
+    const QString status = filter.status.trimmed().toUpper();
+    if (status.isEmpty())
+        where += QStringLiteral(" AND status <> 'DELETED'");
+    else if (status == QStringLiteral("OVERDUE"))
+        where += QStringLiteral(" AND status IN ('ISSUED', 'SENT', 'PARTIALLY_PAID') AND due_date IS NOT NULL"
+                                " AND due_date < ?2");
+    else
+        where += QStringLiteral(" AND status = ?3");
+    const QString search = filter.search.trimmed();
+    // FTS5 trigram finds substrings of three characters or more; shorter ones scan.
+    const bool useIndex = d->fts && search.size() >= 3;
+    if (!search.isEmpty()) {
+        if (useIndex) {
+            where += QStringLiteral(" AND rowid IN (SELECT rowid FROM main.invoice_list_fts WHERE invoice_list_fts MATCH ?4)");
+        } else {
+            where += QStringLiteral(" AND (number LIKE ?4 ESCAPE '\\' OR customer_name LIKE ?4 ESCAPE '\\'"
+                                    " OR notes LIKE ?4 ESCAPE '\\')");
+        }
+    }
+    const QString dir = direction(order);
+    const QString sql = QStringLiteral("SELECT rowid FROM %1 WHERE %2 ORDER BY %3 %4, rowid %4")
+                            .arg(d->invoices, where, invoiceSortExpression(sort), dir);
+    auto q = prepare(h, sql, QStringLiteral("list the invoices"));
+    if (!q)
+        return fail(q.error());
+    ReadSql::Stmt v = (*q)->view();
+    v.bind(1, d->tenant);
+    if (status == QStringLiteral("OVERDUE"))
+        v.bindDate(2, d->today);
+    else if (!status.isEmpty())
+        v.bind(3, status);
+    if (!search.isEmpty()) {
+        if (useIndex) {
+            QString phrase = search;
+            phrase.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+            v.bind(4, QLatin1Char('"') + phrase + QLatin1Char('"'));
+        } else {
+            v.bind(4, likePattern(search));
+        }
+    }
+    QList<qint64> ids;
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW)
+        ids << v.int64(0);
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, QStringLiteral("list the invoices")));
+    return ids;
+}
+
+Result<QList<InvoiceListEntry>> Book::invoicesByRowId(const QList<qint64> &rowIds) const
+{
+    sqlite3 *h = d->handle();
+    auto q = prepare(h, QStringLiteral("SELECT %1 FROM %2 WHERE rowid = ?1").arg(QLatin1String(InvoiceColumns), d->invoices),
+                     QStringLiteral("read invoices"));
+    if (!q)
+        return fail(q.error());
+    ReadSql::Stmt v = (*q)->view();
+    QList<InvoiceListEntry> rows;
+    rows.reserve(rowIds.size());
+    for (const qint64 id : rowIds) {
+        ReadSql::ResetGuard guard(v);
+        v.bind(1, id);
+        const int rc = v.step();
+        if (rc == SQLITE_ROW)
+            rows << invoiceFrom(v, d->today);
+        else if (rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, QStringLiteral("read invoices")));
+    }
+    return rows;
+}
+
+Result<QList<InvoiceListEntry>> Book::invoices(const ListFilter &filter, InvoiceSort sort, Qt::SortOrder order) const
+{
+    const Result<QList<qint64>> ids = invoiceRowIds(filter, sort, order);
+    if (!ids)
+        return fail(ids.error());
+    return invoicesByRowId(*ids);
+}
+
+Result<QList<qint64>> Book::customerRowIds(const ListFilter &filter, CustomerSort sort, Qt::SortOrder order) const
+{
+    sqlite3 *h = d->handle();
+    QString where = QStringLiteral("c.tenant = ?1");
+    const QString status = filter.status.trimmed().toUpper();
+    if (status == QStringLiteral("ARCHIVED"))
+        where += QStringLiteral(" AND c.archived <> 0");
+    else if (status == QStringLiteral("ACTIVE"))
+        where += QStringLiteral(" AND c.archived = 0");
+    const QString search = filter.search.trimmed();
+    if (!search.isEmpty())
+        where += QStringLiteral(" AND (c.name LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\' OR c.city LIKE ?2 ESCAPE '\\')");
+    QString key;
+    switch (sort) {
+    case CustomerSort::Name: key = QStringLiteral("c.name COLLATE NOCASE"); break;
+    case CustomerSort::Email: key = QStringLiteral("c.email COLLATE NOCASE"); break;
+    case CustomerSort::Country: key = QStringLiteral("c.country"); break;
+    case CustomerSort::InvoiceCount: key = d->invoiceCountExpression(); break;
+    case CustomerSort::Created: key = QStringLiteral("c.created_at"); break;
+    }
+    const QString dir = direction(order);
+    const QString sql = QStringLiteral("SELECT c.rowid FROM %1 WHERE %2 ORDER BY %3 %4, c.rowid %4")
+                            .arg(d->customerFrom(), where, key, dir);
+    auto q = prepare(h, sql, QStringLiteral("list the customers"));
+    if (!q)
+        return fail(q.error());
+    ReadSql::Stmt v = (*q)->view();
+    v.bind(1, d->tenant);
+    if (!search.isEmpty())
+        v.bind(2, likePattern(search));
+    QList<qint64> ids;
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW)
+        ids << v.int64(0);
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, QStringLiteral("list the customers")));
+    return ids;
+}
+
+Result<QList<CustomerListEntry>> Book::customersByRowId(const QList<qint64> &rowIds) const
+{
+    sqlite3 *h = d->handle();
+    const QString doing = QStringLiteral("read customers");
+    auto q = prepare(h,
+                     QStringLiteral("SELECT c.rowid, c.id, c.name, c.email, c.street, c.postal_code, c.city, c.country,"
+                                    " c.tax_id, c.archived, c.version, %1 FROM %2 WHERE c.rowid = ?1")
+                         .arg(d->invoiceCountExpression(), d->customerFrom()),
+                     doing);
+    if (!q)
+        return fail(q.error());
+    auto b = prepare(h,
+                     QStringLiteral("SELECT currency, digits, open_due FROM %1 WHERE tenant = ?1 AND customer_id = ?2"
+                                    " ORDER BY currency")
+                         .arg(d->balances),
+                     doing);
+    if (!b)
+        return fail(b.error());
+    ReadSql::Stmt v = (*q)->view();
+    ReadSql::Stmt bal = (*b)->view();
+    QList<CustomerListEntry> rows;
+    rows.reserve(rowIds.size());
+    for (const qint64 id : rowIds) {
+        ReadSql::ResetGuard guard(v);
+        v.bind(1, id);
+        const int rc = v.step();
+        if (rc == SQLITE_DONE)
+            continue;
+        if (rc != SQLITE_ROW)
+            return fail(ReadSql::sqlError(h, rc, doing));
+        CustomerListEntry e;
+        e.rowId = v.int64(0);
+        e.id = v.text(1);
+        e.name = v.text(2);
+        e.email = v.text(3);
+        e.street = v.text(4);
+        e.postalCode = v.text(5);
+        e.city = v.text(6);
+        e.country = v.text(7);
+        e.taxId = v.text(8);
+        e.archived = v.int64(9) != 0;
+        e.version = v.int64(10);
+        e.invoiceCount = int(v.int64(11));
+        ReadSql::ResetGuard bguard(bal);
+        bal.bind(1, d->tenant);
+        bal.bind(2, e.id);
+        int brc = SQLITE_ROW;
+        while ((brc = bal.step()) == SQLITE_ROW)
+            e.openBalances.insert(bal.text(0), MoneyAmount{bal.amount(2), int(bal.int64(1))});
+        if (brc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, brc, doing));
+        rows << e;
+    }
+    return rows;
+}
+
+Result<QList<CustomerListEntry>> Book::customers(const ListFilter &filter, CustomerSort sort, Qt::SortOrder order) const
+{
+    const Result<QList<qint64>> ids = customerRowIds(filter, sort, order);
+    if (!ids)
+        return fail(ids.error());
+    return customersByRowId(*ids);
+}
+
+Result<QList<AgingRow>> Book::aging(const QDate &day) const
+{
+    const QDate at = day.isValid() ? day : d->today;
+    sqlite3 *h = d->handle();
+    const QString doing = QStringLiteral("compute the receivables aging");
+    auto q = prepare(h,
+                     QStringLiteral("SELECT currency, digits, due, due_date FROM %1 WHERE tenant = ?1 AND status IN"
+                                    " ('ISSUED', 'SENT', 'PARTIALLY_PAID') ORDER BY currency")
+                         .arg(d->invoices),
+                     doing);
+    if (!q)
+        return fail(q.error());
+    ReadSql::Stmt v = (*q)->view();
+    v.bind(1, d->tenant);
+    QMap<QString, AgingRow> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW) {
+        const Int128 due = v.amount(2);
+        if (due == 0)
+            continue;
+        AgingRow &row = rows[v.text(0)];
+        row.currency = v.text(0);
+        row.digits = int(v.int64(1));
+        const QDate dueDate = v.date(3);
+        const qint64 late = dueDate.isValid() && at.isValid() ? dueDate.daysTo(at) : 0;
+        const int bucket = late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4;
+        row.amounts[size_t(bucket)] += due;
+        row.counts[size_t(bucket)] += 1;
+        row.total += due;
+    }
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return rows.values();
+}
+
+Result<QList<RevenueRow>> Book::revenue() const
+{
+    sqlite3 *h = d->handle();
+    const QString doing = QStringLiteral("compute the revenue");
+    QMap<std::pair<QString, QString>, RevenueRow> rows;
+    if (d->live) {
+        auto q = prepare(h,
+                         QStringLiteral("SELECT month, currency, digits, invoice_count, net, tax, total, received FROM"
+                                        " main.revenue_by_month WHERE tenant = ?1 ORDER BY month, currency"),
+                         doing);
+        if (!q)
+            return fail(q.error());
+        ReadSql::Stmt v = (*q)->view();
+        v.bind(1, d->tenant);
+        int rc = SQLITE_ROW;
+        QList<RevenueRow> result;
+        while ((rc = v.step()) == SQLITE_ROW) {
+            RevenueRow r;
+            r.month = v.text(0);
+            r.currency = v.text(1);
+            r.digits = int(v.int64(2));
+            r.invoiceCount = int(v.int64(3));
+            r.net = v.amount(4);
+            r.tax = v.amount(5);
+            r.total = v.amount(6);
+            r.received = v.amount(7);
+            result << r;
+        }
+        if (rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, doing));
+        return result;
+    }
+    const qint64 p = d->revenuePosition;
+    {
+        auto q = prepare(h,
+                         QStringLiteral("SELECT month, currency, digits, net, tax, total FROM main.revenue_invoices"
+                                        " WHERE tenant = ?1 AND issued_position <= ?2 AND (voided_position IS NULL OR"
+                                        " voided_position > ?2)"),
+                         doing);
+        if (!q)
+            return fail(q.error());
+        ReadSql::Stmt v = (*q)->view();
+        v.bind(1, d->tenant);
+        v.bind(2, p);
+        int rc = SQLITE_ROW;
+        while ((rc = v.step()) == SQLITE_ROW) {
+            RevenueRow &r = rows[{v.text(0), v.text(1)}];
+            r.month = v.text(0);
+            r.currency = v.text(1);
+            r.digits = int(v.int64(2));
+            r.invoiceCount += 1;
+            r.net += v.amount(3);
+            r.tax += v.amount(4);
+            r.total += v.amount(5);
+        }
+        if (rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, doing));
+    }
+    {
+        auto q = prepare(h,
+                         QStringLiteral("SELECT month, currency, digits, amount FROM main.revenue_payments"
+                                        " WHERE tenant = ?1 AND position <= ?2"),
+                         doing);
+        if (!q)
+            return fail(q.error());
+        ReadSql::Stmt v = (*q)->view();
+        v.bind(1, d->tenant);
+        v.bind(2, p);
+        int rc = SQLITE_ROW;
+        while ((rc = v.step()) == SQLITE_ROW) {
+            RevenueRow &r = rows[{v.text(0), v.text(1)}];
+            r.month = v.text(0);
+            r.currency = v.text(1);
+            r.digits = int(v.int64(2));
+            r.received += v.amount(3);
+        }
+        if (rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, doing));
+    }
+    return rows.values();
+}
+
+Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) const
+{
+    sqlite3 *h = d->handle();
+    const QString doing = QStringLiteral("read the activity feed");
+    auto q = prepare(h,
+                     QStringLiteral("SELECT position, last_position, recorded_at, stream_type, stream_id, event_type,"
+                                    " event_count, summary, actor FROM main.activity WHERE tenant = ?1"
+                                    " AND last_position <= ?2 AND position < ?3 ORDER BY position DESC LIMIT ?4"),
+                     doing);
+    if (!q)
+        return fail(q.error());
+    ReadSql::Stmt v = (*q)->view();
+    v.bind(1, d->tenant);
+    v.bind(2, d->live ? std::numeric_limits<qint64>::max() : d->position);
+    v.bind(3, beforePosition > 0 ? beforePosition : std::numeric_limits<qint64>::max());
+    v.bind(4, qint64(limit > 0 ? limit : -1));
+    QList<ActivityEntry> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW) {
+        ActivityEntry e;
+        e.position = v.int64(0);
+        e.lastPosition = v.int64(1);
+        e.recordedAt = QDateTime::fromMSecsSinceEpoch(v.int64(2), Qt::UTC);
+        e.streamType = v.text(3);
+        e.streamId = v.text(4);
+        e.eventType = v.text(5);
+        e.eventCount = int(v.int64(6));
+        e.summary = v.text(7);
+        e.actor = v.text(8);
+        rows << e;
+    }
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return rows;
+}
+
+} // namespace Billstream

@@ -1,0 +1,600 @@
+#include "core/projections/invoicelistprojection.h"
+
+#include "core/domain/customer.h"
+#include "core/domain/domainevents.h"
+
+#include <sqlite3.h>
+
+namespace Billstream {
+
+using ReadSql::ResetGuard;
+using ReadSql::Stmt;
+
+namespace {
+
+// Amount columns carry no type affinity (see Stmt::bindAmount).
+constexpr const char *Schema =
+    "CREATE TABLE IF NOT EXISTS invoice_list ("
+    " tenant TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL, customer_id TEXT NOT NULL,"
+    " customer_name TEXT NOT NULL, status TEXT NOT NULL, issue_date TEXT, due_date TEXT,"
+    " currency TEXT NOT NULL, digits INTEGER NOT NULL,"
+    " net NOT NULL, tax NOT NULL, total NOT NULL, paid NOT NULL, due NOT NULL,"
+    " notes TEXT NOT NULL, line_count INTEGER NOT NULL, version INTEGER NOT NULL, last_event_id TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, valid_from INTEGER NOT NULL,"
+    " UNIQUE (tenant, id));"
+    // Newest first is the list's default order; customers find their invoices.
+    "CREATE INDEX IF NOT EXISTS invoice_list_by_created ON invoice_list (tenant, created_at);"
+    "CREATE INDEX IF NOT EXISTS invoice_list_by_customer ON invoice_list (tenant, customer_id);"
+    "CREATE TABLE IF NOT EXISTS invoice_list_history ("
+    " tenant TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL, customer_id TEXT NOT NULL,"
+    " status TEXT NOT NULL, issue_date TEXT, due_date TEXT, currency TEXT NOT NULL, digits INTEGER NOT NULL,"
+    " net NOT NULL, tax NOT NULL, total NOT NULL, paid NOT NULL, due NOT NULL,"
+    " notes TEXT NOT NULL, line_count INTEGER NOT NULL, version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL);"
+    // As of P needs the versions with valid_to > P; they are appended in valid_to order.
+    "CREATE INDEX IF NOT EXISTS invoice_list_history_by_end ON invoice_list_history (tenant, valid_to);"
+    "CREATE TABLE IF NOT EXISTS invoice_list_customers ("
+    " tenant TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+    " invoice_count INTEGER NOT NULL, PRIMARY KEY (tenant, customer_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS invoice_list_balances ("
+    " tenant TEXT NOT NULL, customer_id TEXT NOT NULL, currency TEXT NOT NULL, digits INTEGER NOT NULL,"
+    " open_due NOT NULL, open_count INTEGER NOT NULL,"
+    " PRIMARY KEY (tenant, customer_id, currency)) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS invoice_list_fts USING fts5("
+    " number, customer_name, notes, content='invoice_list', content_rowid='rowid', tokenize='trigram');"
+    "CREATE TABLE IF NOT EXISTS invoice_list_search_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " stale INTEGER NOT NULL);"
+    // A fresh projection starts stale: a rebuild fills the index in one pass at its end.
+    "INSERT OR IGNORE INTO invoice_list_search_state (id, stale) VALUES (1, 1);"
+    "CREATE TRIGGER IF NOT EXISTS invoice_list_fts_insert AFTER INSERT ON invoice_list"
+    " WHEN (SELECT stale FROM invoice_list_search_state) = 0 BEGIN"
+    " INSERT INTO invoice_list_fts (rowid, number, customer_name, notes)"
+    " VALUES (new.rowid, new.number, new.customer_name, new.notes); END;"
+    "CREATE TRIGGER IF NOT EXISTS invoice_list_fts_update AFTER UPDATE OF number, customer_name, notes ON invoice_list"
+    " WHEN (old.number IS NOT new.number OR old.customer_name IS NOT new.customer_name OR old.notes IS NOT new.notes)"
+    " AND (SELECT stale FROM invoice_list_search_state) = 0 BEGIN"
+    " INSERT INTO invoice_list_fts (invoice_list_fts, rowid, number, customer_name, notes)"
+    " VALUES ('delete', old.rowid, old.number, old.customer_name, old.notes);"
+    " INSERT INTO invoice_list_fts (rowid, number, customer_name, notes)"
+    " VALUES (new.rowid, new.number, new.customer_name, new.notes); END;"
+    "CREATE TRIGGER IF NOT EXISTS invoice_list_fts_delete AFTER DELETE ON invoice_list"
+    " WHEN (SELECT stale FROM invoice_list_search_state) = 0 BEGIN"
+    " INSERT INTO invoice_list_fts (invoice_list_fts, rowid, number, customer_name, notes)"
+    " VALUES ('delete', old.rowid, old.number, old.customer_name, old.notes); END;";
+
+constexpr const char *DropSchema =
+    "DROP TRIGGER IF EXISTS invoice_list_fts_insert;"
+    "DROP TRIGGER IF EXISTS invoice_list_fts_update;"
+    "DROP TRIGGER IF EXISTS invoice_list_fts_delete;"
+    "DROP TABLE IF EXISTS invoice_list_fts;"
+    "DROP TABLE IF EXISTS invoice_list_search_state;"
+    "DROP TABLE IF EXISTS invoice_list;"
+    "DROP TABLE IF EXISTS invoice_list_history;"
+    "DROP TABLE IF EXISTS invoice_list_customers;"
+    "DROP TABLE IF EXISTS invoice_list_balances;";
+
+constexpr const char *SqlFindRow =
+    "SELECT version, last_event_id, updated_at, valid_from, customer_id, status, currency, digits, due"
+    " FROM invoice_list WHERE tenant = ?1 AND id = ?2";
+
+constexpr const char *SqlInsertRow =
+    "INSERT INTO invoice_list (tenant, id, number, customer_id, customer_name, status, issue_date, due_date,"
+    " currency, digits, net, tax, total, paid, due, notes, line_count, version, last_event_id, created_at,"
+    " updated_at, valid_from)"
+    " VALUES (?1, ?2, ?3, ?4, ?21, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?22, ?19, ?20)"
+    " ON CONFLICT (tenant, id) DO NOTHING";
+
+// ?3..?19: the row's values (bindRow), ?20: valid_from. The guard (?21, ?22) proves the
+// row is at the version and event the cached state was folded from. The customer (?4) is
+// set by its own statement when it changes, so its index is not rewritten on every event.
+#define BILLSTREAM_ROW_SET \
+    "number = ?3, status = ?5, issue_date = ?6, due_date = ?7, currency = ?8, digits = ?9, net = ?10," \
+    " tax = ?11, total = ?12, paid = ?13, due = ?14, notes = ?15, line_count = ?16, version = ?17," \
+    " last_event_id = ?18, updated_at = ?19, valid_from = ?20"
+
+constexpr const char *SqlUpdateGuarded =
+    "UPDATE invoice_list SET " BILLSTREAM_ROW_SET
+    " WHERE tenant = ?1 AND id = ?2 AND version = ?21 AND last_event_id = ?22";
+constexpr const char *SqlUpdate = "UPDATE invoice_list SET " BILLSTREAM_ROW_SET " WHERE tenant = ?1 AND id = ?2";
+
+constexpr const char *SqlSetCustomer =
+    "UPDATE invoice_list SET customer_id = ?3, customer_name = ?4 WHERE tenant = ?1 AND id = ?2";
+
+#define BILLSTREAM_HISTORY_COLUMNS \
+    "tenant, id, number, customer_id, status, issue_date, due_date, currency, digits, net, tax, total, paid, due," \
+    " notes, line_count, version, created_at, updated_at, valid_from"
+
+constexpr const char *SqlHistoryGuarded =
+    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
+    " SELECT " BILLSTREAM_HISTORY_COLUMNS ", ?3 FROM invoice_list"
+    " WHERE tenant = ?1 AND id = ?2 AND version = ?4 AND last_event_id = ?5";
+constexpr const char *SqlHistory =
+    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
+    " SELECT " BILLSTREAM_HISTORY_COLUMNS ", ?3 FROM invoice_list WHERE tenant = ?1 AND id = ?2";
+
+constexpr const char *SqlCustomerName =
+    "SELECT name, version FROM invoice_list_customers WHERE tenant = ?1 AND customer_id = ?2";
+constexpr const char *SqlUpsertCustomerName =
+    "INSERT INTO invoice_list_customers (tenant, customer_id, name, version, invoice_count)"
+    " VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT (tenant, customer_id)"
+    " DO UPDATE SET name = excluded.name, version = excluded.version";
+constexpr const char *SqlRenameRows =
+    "UPDATE invoice_list SET customer_name = ?3 WHERE tenant = ?1 AND customer_id = ?2 AND customer_name IS NOT ?3";
+constexpr const char *SqlAddCount =
+    "INSERT INTO invoice_list_customers (tenant, customer_id, name, version, invoice_count)"
+    " VALUES (?1, ?2, '', 0, ?3) ON CONFLICT (tenant, customer_id)"
+    " DO UPDATE SET invoice_count = invoice_count + excluded.invoice_count";
+constexpr const char *SqlBalanceGet =
+    "SELECT open_due, open_count FROM invoice_list_balances WHERE tenant = ?1 AND customer_id = ?2 AND currency = ?3";
+constexpr const char *SqlBalancePut =
+    "INSERT INTO invoice_list_balances (tenant, customer_id, currency, digits, open_due, open_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant, customer_id, currency)"
+    " DO UPDATE SET digits = excluded.digits, open_due = excluded.open_due, open_count = excluded.open_count";
+constexpr const char *SqlBalanceDelete =
+    "DELETE FROM invoice_list_balances WHERE tenant = ?1 AND customer_id = ?2 AND currency = ?3";
+
+QString doingFor(const RecordedEvent &e)
+{
+    return QStringLiteral("update the invoice list for the event at position %1").arg(e.position);
+}
+
+} // namespace
+
+InvoiceListProjection::InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters)
+    : m_store(store)
+    , m_upcasters(std::move(upcasters))
+{
+}
+
+InvoiceListProjection::~InvoiceListProjection() = default;
+
+QStringList InvoiceListProjection::tables()
+{
+    return {QStringLiteral("invoice_list"), QStringLiteral("invoice_list_history"),
+            QStringLiteral("invoice_list_customers"), QStringLiteral("invoice_list_balances")};
+}
+
+Status InvoiceListProjection::createSchema(QSqlDatabase &db)
+{
+    m_cache.clear();
+    return ReadSql::exec(ReadSql::handleOf(db), Schema, QStringLiteral("create the invoice list tables"));
+}
+
+Status InvoiceListProjection::dropSchema(QSqlDatabase &db)
+{
+    m_cache.clear();
+    m_sql.clear();  // statements on dropped tables would have to be prepared again anyway
+    return ReadSql::exec(ReadSql::handleOf(db), DropSchema, QStringLiteral("drop the invoice list tables"));
+}
+
+Result<bool> InvoiceListProjection::searchIndexStale(const QSqlDatabase &db)
+{
+    sqlite3 *h = ReadSql::handleOf(db);
+    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT stale FROM invoice_list_search_state WHERE id = 1", -1, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        return true;  // no table: nothing to search with
+    }
+    const int rc = sqlite3_step(raw);
+    const bool stale = rc != SQLITE_ROW || sqlite3_column_int64(raw, 0) != 0;
+    sqlite3_finalize(raw);
+    return stale;
+}
+
+Status InvoiceListProjection::rebuildSearchIndex(QSqlDatabase &db)
+{
+    return ReadSql::exec(ReadSql::handleOf(db),
+                         "INSERT INTO invoice_list_fts (invoice_list_fts) VALUES ('rebuild');"
+                         "UPDATE invoice_list_search_state SET stale = 0 WHERE id = 1;",
+                         QStringLiteral("build the invoice search index"));
+}
+
+void InvoiceListProjection::bindRow(Stmt &s, const InvoiceRow &row, int first)
+{
+    // ?3..?19 relative to first == 3
+    const int o = first - 3;
+    s.bind(o + 3, row.number);
+    s.bind(o + 4, row.customerId);
+    s.bind(o + 5, row.status);
+    s.bindDate(o + 6, row.issueDate);
+    s.bindDate(o + 7, row.dueDate);
+    s.bind(o + 8, row.currency);
+    s.bind(o + 9, row.digits);
+    s.bindAmount(o + 10, row.net);
+    s.bindAmount(o + 11, row.tax);
+    s.bindAmount(o + 12, row.total);
+    s.bindAmount(o + 13, row.paid);
+    s.bindAmount(o + 14, row.due);
+    s.bind(o + 15, row.notes);
+    s.bind(o + 16, row.lineCount);
+    s.bind(o + 17, row.version);
+    s.bind(o + 18, row.lastEventId);
+    s.bind(o + 19, row.updatedAtMs);
+}
+
+Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
+{
+    if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer)
+        return {};
+    sqlite3 *h = ReadSql::handleOf(db);
+    if (!h)
+        return fail(Error::failure(QStringLiteral("The invoice list needs an SQLite connection.")));
+    const RecordedEvent e = m_upcasters->isEmpty() ? event : m_upcasters->upcast(event);
+    if (e.streamType == Wire::StreamType::Customer)
+        return applyCustomer(db, h, e);
+    return applyInvoice(db, h, e);
+}
+
+Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+{
+    const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
+    const FoldedInvoice *cached = e.version > 1 ? m_cache.find(e.tenantId, e.streamId) : nullptr;
+
+    if (e.version == 1) {
+        // A new invoice: nothing to fold from.
+        FoldedInvoice folded;
+        folded.state = evolveInvoice(InvoiceState{}, e);
+        folded.row = invoiceRowFromState(folded.state, e, timeMs);
+        folded.validFrom = e.position;
+        auto ins = m_sql.get(db, SqlInsertRow);
+        if (!ins)
+            return fail(ins.error());
+        bindRow(*ins, folded.row, 3);
+        ins->bind(1, e.tenantId);
+        ins->bind(2, folded.row.id);
+        ins->bind(20, e.position);
+        auto name = customerName(db, e.tenantId, folded.row.customerId);
+        if (!name)
+            return fail(name.error());
+        ins->bind(21, *name);
+        ins->bind(22, folded.row.createdAtMs);
+        auto changed = ReadSql::run(*ins, h, doingFor(e));
+        if (!changed)
+            return fail(changed.error());
+        if (*changed == 0)
+            return applySlow(db, h, e);  // the row exists: already applied, or a stale copy
+        if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
+            return s;
+        m_cache.put(e.tenantId, e.streamId, std::move(folded));
+        return {};
+    }
+
+    if (!cached || cached->row.version != e.version - 1)
+        return applySlow(db, h, e);
+
+    FoldedInvoice folded;
+    folded.state = evolveInvoice(cached->state, e);
+    folded.row = invoiceRowFromState(folded.state, e, cached->row.createdAtMs);
+    const InvoiceRow before = cached->row;
+    folded.validFrom = cached->validFrom;
+
+    // A change at a later recorded time keeps the superseded version for as-of reads; changes
+    // within one recorded millisecond are one step of history (as of T sees all or none).
+    if (before.updatedAtMs != timeMs) {
+        bool written = false;
+        if (Status s = writeHistory(db, h, e.tenantId, e.streamId, e.position, true, before.version, before.lastEventId,
+                                    &written);
+            !s)
+            return s;
+        if (!written)
+            return applySlow(db, h, e);
+        folded.validFrom = e.position;
+    }
+    auto upd = m_sql.get(db, SqlUpdateGuarded);
+    if (!upd)
+        return fail(upd.error());
+    bindRow(*upd, folded.row, 3);
+    upd->bind(1, e.tenantId);
+    upd->bind(2, e.streamId);
+    upd->bind(20, folded.validFrom);
+    upd->bind(21, before.version);
+    upd->bind(22, before.lastEventId);
+    auto changed = ReadSql::run(*upd, h, doingFor(e));
+    if (!changed)
+        return fail(changed.error());
+    if (*changed == 0) {
+        m_cache.remove(e.tenantId, e.streamId);
+        return applySlow(db, h, e);
+    }
+    ++m_hits;
+    if (folded.row.customerId != before.customerId) {
+        if (Status s = setCustomerName(db, h, e.tenantId, e.streamId, folded.row.customerId); !s)
+            return s;
+    }
+    if (Status s = adjustCustomer(db, h, e.tenantId, contributionOf(before), contributionOf(folded.row)); !s)
+        return s;
+    m_cache.put(e.tenantId, e.streamId, std::move(folded));
+    return {};
+}
+
+// No usable cached state: read the row, skip an event it already reflects, else fold the
+// stream from the log up to this event and write the row in full.
+Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+{
+    m_cache.remove(e.tenantId, e.streamId);
+    const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
+    bool exists = false;
+    qint64 rowVersion = 0;
+    qint64 rowUpdatedAt = 0;
+    qint64 rowValidFrom = 0;
+    InvoiceRow beforeRow;
+    {
+        auto find = m_sql.get(db, SqlFindRow);
+        if (!find)
+            return fail(find.error());
+        ResetGuard guard(*find);
+        find->bind(1, e.tenantId);
+        find->bind(2, e.streamId);
+        const int rc = find->step();
+        if (rc == SQLITE_ROW) {
+            exists = true;
+            rowVersion = find->int64(0);
+            rowUpdatedAt = find->int64(2);
+            rowValidFrom = find->int64(3);
+            beforeRow.customerId = find->text(4);
+            beforeRow.status = find->text(5);
+            beforeRow.currency = find->text(6);
+            beforeRow.digits = int(find->int64(7));
+            beforeRow.due = find->amount(8);
+        } else if (rc != SQLITE_DONE) {
+            return fail(ReadSql::sqlError(h, rc, doingFor(e)));
+        }
+    }
+    if (exists && rowVersion >= e.version)
+        return {};  // applied before: idempotent
+
+    ++m_refolds;
+    Result<QList<RecordedEvent>> events = m_store.readStream(e.tenantId, e.streamId, 1, e.version);
+    if (!events)
+        return fail(events.error());
+    if (events->size() != e.version || events->constLast().eventId != e.eventId) {
+        return fail(Error::inconsistent(QStringLiteral("The log of invoice %1 does not hold event %2 at version %3.")
+                                            .arg(e.streamId, e.eventId)
+                                            .arg(e.version)));
+    }
+    FoldedInvoice folded;
+    qint64 createdAt = timeMs;
+    for (const RecordedEvent &stored : std::as_const(*events)) {
+        if (stored.version == 1)
+            createdAt = stored.recordedAt.toMSecsSinceEpoch();
+        folded.state = evolveInvoice(std::move(folded.state), m_upcasters->isEmpty() ? stored : m_upcasters->upcast(stored));
+    }
+    folded.row = invoiceRowFromState(folded.state, e, createdAt);
+
+    if (!exists) {
+        folded.validFrom = e.position;
+        auto ins = m_sql.get(db, SqlInsertRow);
+        if (!ins)
+            return fail(ins.error());
+        bindRow(*ins, folded.row, 3);
+        ins->bind(1, e.tenantId);
+        ins->bind(2, folded.row.id);
+        ins->bind(20, e.position);
+        auto name = customerName(db, e.tenantId, folded.row.customerId);
+        if (!name)
+            return fail(name.error());
+        ins->bind(21, *name);
+        ins->bind(22, folded.row.createdAtMs);
+        if (auto r = ReadSql::run(*ins, h, doingFor(e)); !r)
+            return fail(r.error());
+        if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
+            return s;
+    } else {
+        folded.validFrom = rowValidFrom;
+        if (rowUpdatedAt != timeMs) {
+            bool written = false;
+            if (Status s = writeHistory(db, h, e.tenantId, e.streamId, e.position, false, 0, {}, &written); !s)
+                return s;
+            folded.validFrom = e.position;
+        }
+        auto upd = m_sql.get(db, SqlUpdate);
+        if (!upd)
+            return fail(upd.error());
+        bindRow(*upd, folded.row, 3);
+        upd->bind(1, e.tenantId);
+        upd->bind(2, e.streamId);
+        upd->bind(20, folded.validFrom);
+        if (auto r = ReadSql::run(*upd, h, doingFor(e)); !r)
+            return fail(r.error());
+        if (folded.row.customerId != beforeRow.customerId) {
+            if (Status s = setCustomerName(db, h, e.tenantId, e.streamId, folded.row.customerId); !s)
+                return s;
+        }
+        if (Status s = adjustCustomer(db, h, e.tenantId, contributionOf(beforeRow), contributionOf(folded.row)); !s)
+            return s;
+    }
+    m_cache.put(e.tenantId, e.streamId, std::move(folded));
+    return {};
+}
+
+Status InvoiceListProjection::writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
+                                           qint64 validTo, bool guarded, qint64 guardVersion,
+                                           const QString &guardEventId, bool *written)
+{
+    auto ins = m_sql.get(db, guarded ? SqlHistoryGuarded : SqlHistory);
+    if (!ins)
+        return fail(ins.error());
+    ins->bind(1, tenant);
+    ins->bind(2, id);
+    ins->bind(3, validTo);
+    if (guarded) {
+        ins->bind(4, guardVersion);
+        ins->bind(5, guardEventId);
+    }
+    auto changed = ReadSql::run(*ins, h, QStringLiteral("keep the history of invoice %1").arg(id));
+    if (!changed)
+        return fail(changed.error());
+    *written = *changed > 0;
+    return {};
+}
+
+Result<QString> InvoiceListProjection::customerName(QSqlDatabase &db, const QString &tenant, const QString &customerId)
+{
+    if (customerId.isEmpty())
+        return QString();
+    auto s = m_sql.get(db, SqlCustomerName);
+    if (!s)
+        return fail(s.error());
+    ResetGuard guard(*s);
+    s->bind(1, tenant);
+    s->bind(2, customerId);
+    const int rc = s->step();
+    if (rc == SQLITE_ROW)
+        return s->text(0);
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(ReadSql::handleOf(db), rc, QStringLiteral("read a customer name")));
+    return QString();
+}
+
+Status InvoiceListProjection::setCustomerName(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
+                                              const QString &customerId)
+{
+    auto name = customerName(db, tenant, customerId);
+    if (!name)
+        return fail(name.error());
+    auto s = m_sql.get(db, SqlSetCustomer);
+    if (!s)
+        return fail(s.error());
+    s->bind(1, tenant);
+    s->bind(2, id);
+    s->bind(3, customerId);
+    s->bind(4, *name);
+    if (auto r = ReadSql::run(*s, h, QStringLiteral("set the customer of invoice %1").arg(id)); !r)
+        return fail(r.error());
+    return {};
+}
+
+Status InvoiceListProjection::adjustCustomer(QSqlDatabase &db, sqlite3 *h, const QString &tenant,
+                                             const CustomerContribution &before, const CustomerContribution &after)
+{
+    if (before == after)
+        return {};
+    const QString doing = QStringLiteral("update the customer figures of the invoice list");
+    const auto addCount = [&](const QString &customerId, qint64 delta) -> Status {
+        if (customerId.isEmpty() || delta == 0)
+            return {};
+        auto s = m_sql.get(db, SqlAddCount);
+        if (!s)
+            return fail(s.error());
+        s->bind(1, tenant);
+        s->bind(2, customerId);
+        s->bind(3, delta);
+        if (auto r = ReadSql::run(*s, h, doing); !r)
+            return fail(r.error());
+        return {};
+    };
+    const auto addBalance = [&](const CustomerContribution &c, int sign) -> Status {
+        if (!c.open || c.customerId.isEmpty())
+            return {};
+        Int128 due = 0;
+        qint64 count = 0;
+        {
+            auto get = m_sql.get(db, SqlBalanceGet);
+            if (!get)
+                return fail(get.error());
+            ResetGuard guard(*get);
+            get->bind(1, tenant);
+            get->bind(2, c.customerId);
+            get->bind(3, c.currency);
+            const int rc = get->step();
+            if (rc == SQLITE_ROW) {
+                due = get->amount(0);
+                count = get->int64(1);
+            } else if (rc != SQLITE_DONE) {
+                return fail(ReadSql::sqlError(h, rc, doing));
+            }
+        }
+        due += sign * c.due;
+        count += sign;
+        if (count <= 0 && due == 0) {
+            auto del = m_sql.get(db, SqlBalanceDelete);
+            if (!del)
+                return fail(del.error());
+            del->bind(1, tenant);
+            del->bind(2, c.customerId);
+            del->bind(3, c.currency);
+            if (auto r = ReadSql::run(*del, h, doing); !r)
+                return fail(r.error());
+            return {};
+        }
+        auto put = m_sql.get(db, SqlBalancePut);
+        if (!put)
+            return fail(put.error());
+        put->bind(1, tenant);
+        put->bind(2, c.customerId);
+        put->bind(3, c.currency);
+        put->bind(4, c.digits);
+        put->bindAmount(5, due);
+        put->bind(6, count);
+        if (auto r = ReadSql::run(*put, h, doing); !r)
+            return fail(r.error());
+        return {};
+    };
+
+    if (before.counted != after.counted || before.customerId != after.customerId) {
+        if (Status s = addCount(before.counted ? before.customerId : QString(), -1); !s)
+            return s;
+        if (Status s = addCount(after.counted ? after.customerId : QString(), +1); !s)
+            return s;
+    }
+    if (before.open || after.open) {
+        if (Status s = addBalance(before, -1); !s)
+            return s;
+        if (Status s = addBalance(after, +1); !s)
+            return s;
+    }
+    return {};
+}
+
+// Customer events matter here for one thing: the name shown on the customer's invoices.
+Status InvoiceListProjection::applyCustomer(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+{
+    if (e.type != Wire::Event::CustomerCreated && e.type != Wire::Event::CustomerRenamed)
+        return {};
+    CustomerState state;
+    qint64 storedVersion = 0;
+    bool exists = false;
+    {
+        auto s = m_sql.get(db, SqlCustomerName);
+        if (!s)
+            return fail(s.error());
+        ResetGuard guard(*s);
+        s->bind(1, e.tenantId);
+        s->bind(2, e.streamId);
+        const int rc = s->step();
+        if (rc == SQLITE_ROW) {
+            exists = true;
+            state.name = s->text(0);
+            storedVersion = s->int64(1);
+        } else if (rc != SQLITE_DONE) {
+            return fail(ReadSql::sqlError(h, rc, doingFor(e)));
+        }
+    }
+    if (exists && storedVersion >= e.version)
+        return {};  // applied before
+    const QString before = state.name;
+    state = evolveCustomer(std::move(state), e);
+    auto up = m_sql.get(db, SqlUpsertCustomerName);
+    if (!up)
+        return fail(up.error());
+    up->bind(1, e.tenantId);
+    up->bind(2, e.streamId);
+    up->bind(3, state.name);
+    up->bind(4, e.version);
+    if (auto r = ReadSql::run(*up, h, doingFor(e)); !r)
+        return fail(r.error());
+    if (state.name != before) {
+        auto ren = m_sql.get(db, SqlRenameRows);
+        if (!ren)
+            return fail(ren.error());
+        ren->bind(1, e.tenantId);
+        ren->bind(2, e.streamId);
+        ren->bind(3, state.name);
+        if (auto r = ReadSql::run(*ren, h, doingFor(e)); !r)
+            return fail(r.error());
+    }
+    return {};
+}
+
+} // namespace Billstream

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "core/es/sqliteeventstore.h"
+#include "core/es/upcasters.h"
+#include "core/projections/invoicerow.h"
+#include "core/projections/sqlaccess.h"
+
+namespace Billstream {
+
+// The invoice list (inline): one row per invoice of each tenant, updated by delta in the append
+// transaction, plus what the list needs around it:
+//   invoice_list           the rows (amounts as minor units with the currency's digits)
+//   invoice_list_history   every superseded version of a row with [valid_from, valid_to)
+//                          positions, for the whole book as of any recorded time
+//   invoice_list_fts       FTS5 trigram index over number, customer name and notes
+//   invoice_list_customers customer names (for the rows) and invoice counts per customer
+//   invoice_list_balances  open balance per customer and currency
+// It folds invoice events with the domain's evolveInvoice and reads customer names from the
+// customer events itself, so it never depends on another projection's rows.
+class InvoiceListProjection final : public Projection
+{
+public:
+    static constexpr int SchemaVersion = 1;
+    static QString projectionName() { return QStringLiteral("invoice_list"); }
+
+    InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters);
+    ~InvoiceListProjection() override;
+
+    QString name() const override { return projectionName(); }
+    int schemaVersion() const override { return SchemaVersion; }
+    Status createSchema(QSqlDatabase &db) override;
+    Status dropSchema(QSqlDatabase &db) override;
+    Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+
+    // The search index is filled in one pass after a rebuild (maintaining it row by row during
+    // a replay of millions of events would cost more than the rebuild itself). Searches fall
+    // back to a plain scan while it is marked stale.
+    static Result<bool> searchIndexStale(const QSqlDatabase &db);
+    static Status rebuildSearchIndex(QSqlDatabase &db);
+
+    // The tables this projection owns, for verify and maintenance.
+    static QStringList tables();
+
+    // How often apply() found the folded state in its cache (diagnostics for benchmarks).
+    qint64 cacheHits() const { return m_hits; }
+    qint64 refolds() const { return m_refolds; }
+
+private:
+    Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Status applyCustomer(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Status applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Status writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id, qint64 validTo,
+                        bool guarded, qint64 guardVersion, const QString &guardEventId, bool *written);
+    Status adjustCustomer(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const CustomerContribution &before,
+                          const CustomerContribution &after);
+    Result<QString> customerName(QSqlDatabase &db, const QString &tenant, const QString &customerId);
+    Status setCustomerName(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
+                           const QString &customerId);
+    void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
+
+    SqliteEventStore &m_store;
+    std::shared_ptr<const Upcasters> m_upcasters;
+    ReadSql::StatementCache m_sql;
+    InvoiceFoldCache m_cache;
+    qint64 m_hits = 0;
+    qint64 m_refolds = 0;
+};
+
+} // namespace Billstream

@@ -1,0 +1,101 @@
+#include "core/projections/invoicerow.h"
+
+#include "core/domain/domainevents.h"
+
+namespace Billstream {
+
+bool isOpenStatus(const QString &status)
+{
+    return status == Wire::Status::Issued || status == Wire::Status::Sent || status == Wire::Status::PartiallyPaid;
+}
+
+CustomerContribution contributionOf(const InvoiceRow &row)
+{
+    CustomerContribution c;
+    c.customerId = row.customerId;
+    c.counted = !row.status.isEmpty() && row.status != Wire::Status::Deleted;
+    c.open = isOpenStatus(row.status);
+    if (c.open) {
+        c.currency = row.currency;
+        c.digits = row.digits;
+        c.due = row.due;
+    }
+    return c;
+}
+
+InvoiceRow invoiceRowFromState(const InvoiceState &s, const RecordedEvent &last, qint64 createdAtMs)
+{
+    InvoiceRow row;
+    row.id = s.id.isEmpty() ? last.streamId : s.id;
+    row.number = s.number;
+    row.customerId = s.customerId;
+    row.status = statusName(s.status);
+    row.issueDate = s.issueDate;
+    row.dueDate = s.dueDate;
+    row.currency = s.currency;
+    row.notes = s.notes;
+    row.lineCount = int(s.lineItems.size());
+    row.version = last.version;
+    row.lastEventId = last.eventId;
+    row.createdAtMs = s.createdAt.isValid() ? s.createdAt.toMSecsSinceEpoch() : createdAtMs;
+    row.updatedAtMs = last.recordedAt.toMSecsSinceEpoch();
+    if (const std::optional<Currency> currency = Currency::find(s.currency)) {
+        row.digits = currency->minorDigits();
+        if (const Result<InvoiceTotals> totals = invoiceTotals(s)) {
+            row.net = totals->net.minorUnits();
+            row.tax = totals->tax.minorUnits();
+            row.total = totals->total.minorUnits();
+            row.paid = totals->paid.minorUnits();
+            row.due = totals->due.minorUnits();
+        }
+    }
+    return row;
+}
+
+InvoiceFoldCache::Key InvoiceFoldCache::keyOf(const QString &tenant, const QString &id)
+{
+    return tenant + QChar(0x1f) + id;
+}
+
+const FoldedInvoice *InvoiceFoldCache::find(const QString &tenant, const QString &id)
+{
+    const auto it = m_index.constFind(keyOf(tenant, id));
+    if (it == m_index.cend())
+        return nullptr;
+    m_lru.splice(m_lru.begin(), m_lru, *it);
+    return &(*it)->value;
+}
+
+void InvoiceFoldCache::put(const QString &tenant, const QString &id, FoldedInvoice folded)
+{
+    const Key key = keyOf(tenant, id);
+    const auto it = m_index.constFind(key);
+    if (it != m_index.cend()) {
+        (*it)->value = std::move(folded);
+        m_lru.splice(m_lru.begin(), m_lru, *it);
+        return;
+    }
+    m_lru.push_front(Node{key, std::move(folded)});
+    m_index.insert(key, m_lru.begin());
+    while (m_capacity > 0 && int(m_lru.size()) > m_capacity) {
+        m_index.remove(m_lru.back().key);
+        m_lru.pop_back();
+    }
+}
+
+void InvoiceFoldCache::remove(const QString &tenant, const QString &id)
+{
+    const auto it = m_index.constFind(keyOf(tenant, id));
+    if (it == m_index.cend())
+        return;
+    m_lru.erase(*it);
+    m_index.erase(it);
+}
+
+void InvoiceFoldCache::clear()
+{
+    m_index.clear();
+    m_lru.clear();
+}
+
+} // namespace Billstream

@@ -1,0 +1,272 @@
+#include "core/projections/revenueprojection.h"
+
+#include "core/domain/domainevents.h"
+#include "core/domain/invoice.h"
+
+#include <sqlite3.h>
+
+namespace Billstream {
+
+using ReadSql::ResetGuard;
+
+namespace {
+
+constexpr const char *Schema =
+    "CREATE TABLE IF NOT EXISTS revenue_invoices ("
+    " tenant TEXT NOT NULL, invoice_id TEXT NOT NULL, issue_date TEXT NOT NULL, month TEXT NOT NULL,"
+    " currency TEXT NOT NULL, digits INTEGER NOT NULL, net NOT NULL, tax NOT NULL, total NOT NULL,"
+    " issued_position INTEGER NOT NULL, voided_position INTEGER,"
+    " PRIMARY KEY (tenant, invoice_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS revenue_payments ("
+    " tenant TEXT NOT NULL, invoice_id TEXT NOT NULL, payment_id TEXT NOT NULL, position INTEGER NOT NULL,"
+    " date TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, digits INTEGER NOT NULL, amount NOT NULL,"
+    " PRIMARY KEY (tenant, invoice_id, payment_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS revenue_by_month ("
+    " tenant TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, digits INTEGER NOT NULL,"
+    " invoice_count INTEGER NOT NULL, net NOT NULL, tax NOT NULL, total NOT NULL, received NOT NULL,"
+    " PRIMARY KEY (tenant, month, currency)) WITHOUT ROWID;";
+
+constexpr const char *DropSchema = "DROP TABLE IF EXISTS revenue_invoices; DROP TABLE IF EXISTS revenue_payments;"
+                                   " DROP TABLE IF EXISTS revenue_by_month;";
+
+constexpr const char *SqlInvoiceFigures =
+    "SELECT currency, digits, net, tax, total, issue_date FROM invoice_list WHERE tenant = ?1 AND id = ?2";
+constexpr const char *SqlInsertInvoice =
+    "INSERT INTO revenue_invoices (tenant, invoice_id, issue_date, month, currency, digits, net, tax, total,"
+    " issued_position, voided_position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"
+    " ON CONFLICT (tenant, invoice_id) DO NOTHING";
+constexpr const char *SqlFindInvoice =
+    "SELECT month, currency, digits, net, tax, total FROM revenue_invoices"
+    " WHERE tenant = ?1 AND invoice_id = ?2 AND voided_position IS NULL";
+constexpr const char *SqlVoidInvoice =
+    "UPDATE revenue_invoices SET voided_position = ?3 WHERE tenant = ?1 AND invoice_id = ?2"
+    " AND voided_position IS NULL";
+constexpr const char *SqlInsertPayment =
+    "INSERT INTO revenue_payments (tenant, invoice_id, payment_id, position, date, month, currency, digits, amount)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (tenant, invoice_id, payment_id) DO NOTHING";
+constexpr const char *SqlMonthGet =
+    "SELECT invoice_count, net, tax, total, received FROM revenue_by_month"
+    " WHERE tenant = ?1 AND month = ?2 AND currency = ?3";
+constexpr const char *SqlMonthPut =
+    "INSERT INTO revenue_by_month (tenant, month, currency, digits, invoice_count, net, tax, total, received)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (tenant, month, currency) DO UPDATE SET"
+    " digits = excluded.digits, invoice_count = excluded.invoice_count, net = excluded.net, tax = excluded.tax,"
+    " total = excluded.total, received = excluded.received";
+constexpr const char *SqlMonthDelete =
+    "DELETE FROM revenue_by_month WHERE tenant = ?1 AND month = ?2 AND currency = ?3";
+
+QString monthOf(const QDate &d)
+{
+    return d.isValid() ? d.toString(QStringLiteral("yyyy-MM")) : QString();
+}
+
+} // namespace
+
+RevenueProjection::RevenueProjection(std::shared_ptr<const Upcasters> upcasters)
+    : m_upcasters(std::move(upcasters))
+{
+}
+
+RevenueProjection::~RevenueProjection() = default;
+
+QStringList RevenueProjection::tables()
+{
+    return {QStringLiteral("revenue_invoices"), QStringLiteral("revenue_payments"), QStringLiteral("revenue_by_month")};
+}
+
+Status RevenueProjection::createSchema(QSqlDatabase &db)
+{
+    return ReadSql::exec(ReadSql::handleOf(db), Schema, QStringLiteral("create the revenue tables"));
+}
+
+Status RevenueProjection::dropSchema(QSqlDatabase &db)
+{
+    m_sql.clear();
+    return ReadSql::exec(ReadSql::handleOf(db), DropSchema, QStringLiteral("drop the revenue tables"));
+}
+
+Status RevenueProjection::addToMonth(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &month,
+                                     const QString &currency, int digits, int count, Int128 net, Int128 tax,
+                                     Int128 total, Int128 received)
+{
+    const QString doing = QStringLiteral("update the revenue of %1").arg(month);
+    qint64 n = 0;
+    Int128 sums[4] = {0, 0, 0, 0};
+    {
+        auto get = m_sql.get(db, SqlMonthGet);
+        if (!get)
+            return fail(get.error());
+        ResetGuard guard(*get);
+        get->bind(1, tenant);
+        get->bind(2, month);
+        get->bind(3, currency);
+        const int rc = get->step();
+        if (rc == SQLITE_ROW) {
+            n = get->int64(0);
+            for (int i = 0; i < 4; ++i)
+                sums[i] = get->amount(1 + i);
+        } else if (rc != SQLITE_DONE) {
+            return fail(ReadSql::sqlError(h, rc, doing));
+        }
+    }
+    n += count;
+    sums[0] += net;
+    sums[1] += tax;
+    sums[2] += total;
+    sums[3] += received;
+    if (n == 0 && sums[0] == 0 && sums[1] == 0 && sums[2] == 0 && sums[3] == 0) {
+        auto del = m_sql.get(db, SqlMonthDelete);
+        if (!del)
+            return fail(del.error());
+        del->bind(1, tenant);
+        del->bind(2, month);
+        del->bind(3, currency);
+        if (auto r = ReadSql::run(*del, h, doing); !r)
+            return fail(r.error());
+        return {};
+    }
+    auto put = m_sql.get(db, SqlMonthPut);
+    if (!put)
+        return fail(put.error());
+    put->bind(1, tenant);
+    put->bind(2, month);
+    put->bind(3, currency);
+    put->bind(4, digits);
+    put->bind(5, n);
+    for (int i = 0; i < 4; ++i)
+        put->bindAmount(6 + i, sums[i]);
+    if (auto r = ReadSql::run(*put, h, doing); !r)
+        return fail(r.error());
+    return {};
+}
+
+Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
+{
+    if (event.streamType != Wire::StreamType::Invoice)
+        return {};
+    const bool statusSet = event.type == Wire::Event::InvoiceStatusSet;
+    if (!statusSet && event.type != Wire::Event::PaymentRecorded)
+        return {};
+    const RecordedEvent e = m_upcasters->isEmpty() ? event : m_upcasters->upcast(event);
+    // The domain reads the event's payload; folding it onto an empty state gives its status
+    // or payment without re-implementing the wire format.
+    const InvoiceState delta = evolveInvoice(InvoiceState{}, e);
+    sqlite3 *h = ReadSql::handleOf(db);
+    const QString doing = QStringLiteral("update the revenue for the event at position %1").arg(e.position);
+
+    if (statusSet && delta.status == InvoiceStatus::Void) {
+        QString month, currency;
+        int digits = 0;
+        Int128 net = 0, tax = 0, total = 0;
+        {
+            auto find = m_sql.get(db, SqlFindInvoice);
+            if (!find)
+                return fail(find.error());
+            ResetGuard guard(*find);
+            find->bind(1, e.tenantId);
+            find->bind(2, e.streamId);
+            const int rc = find->step();
+            if (rc == SQLITE_DONE)
+                return {};  // never issued here, or voided before
+            if (rc != SQLITE_ROW)
+                return fail(ReadSql::sqlError(h, rc, doing));
+            month = find->text(0);
+            currency = find->text(1);
+            digits = int(find->int64(2));
+            net = find->amount(3);
+            tax = find->amount(4);
+            total = find->amount(5);
+        }
+        auto upd = m_sql.get(db, SqlVoidInvoice);
+        if (!upd)
+            return fail(upd.error());
+        upd->bind(1, e.tenantId);
+        upd->bind(2, e.streamId);
+        upd->bind(3, e.position);
+        if (auto r = ReadSql::run(*upd, h, doing); !r)
+            return fail(r.error());
+        return addToMonth(db, h, e.tenantId, month, currency, digits, -1, -net, -tax, -total, 0);
+    }
+    if (statusSet && delta.status != InvoiceStatus::Issued)
+        return {};
+
+    // ISSUED or a payment: the invoice's frozen figures.
+    QString currency;
+    int digits = 0;
+    Int128 net = 0, tax = 0, total = 0;
+    QDate issueDate;
+    {
+        auto fig = m_sql.get(db, SqlInvoiceFigures);
+        if (!fig)
+            return fail(fig.error());
+        ResetGuard guard(*fig);
+        fig->bind(1, e.tenantId);
+        fig->bind(2, e.streamId);
+        const int rc = fig->step();
+        if (rc == SQLITE_DONE) {
+            return fail(Error::failure(QStringLiteral("The invoice list has no row for invoice %1; rebuild the "
+                                                      "invoice list before the revenue.")
+                                           .arg(e.streamId)));
+        }
+        if (rc != SQLITE_ROW)
+            return fail(ReadSql::sqlError(h, rc, doing));
+        currency = fig->text(0);
+        digits = int(fig->int64(1));
+        net = fig->amount(2);
+        tax = fig->amount(3);
+        total = fig->amount(4);
+        issueDate = fig->date(5);
+    }
+
+    if (statusSet) {
+        auto ins = m_sql.get(db, SqlInsertInvoice);
+        if (!ins)
+            return fail(ins.error());
+        const QString month = monthOf(issueDate);
+        ins->bind(1, e.tenantId);
+        ins->bind(2, e.streamId);
+        ins->bindDate(3, issueDate);
+        ins->bind(4, month);
+        ins->bind(5, currency);
+        ins->bind(6, digits);
+        ins->bindAmount(7, net);
+        ins->bindAmount(8, tax);
+        ins->bindAmount(9, total);
+        ins->bind(10, e.position);
+        auto r = ReadSql::run(*ins, h, doing);
+        if (!r)
+            return fail(r.error());
+        if (*r == 0)
+            return {};  // applied before
+        return addToMonth(db, h, e.tenantId, month, currency, digits, 1, net, tax, total, 0);
+    }
+
+    if (delta.payments.isEmpty())
+        return {};
+    const Payment &payment = delta.payments.constLast();
+    const std::optional<Currency> cur = Currency::find(currency);
+    const std::optional<Money> amount = cur ? Money::fromDecimalRounded(payment.amount, *cur) : std::nullopt;
+    if (!amount)
+        return fail(Error::failure(QStringLiteral("The payment at position %1 has no amount in %2.").arg(e.position).arg(currency)));
+    const QString month = monthOf(payment.date);
+    auto ins = m_sql.get(db, SqlInsertPayment);
+    if (!ins)
+        return fail(ins.error());
+    ins->bind(1, e.tenantId);
+    ins->bind(2, e.streamId);
+    ins->bind(3, payment.paymentId);
+    ins->bind(4, e.position);
+    ins->bindDate(5, payment.date);
+    ins->bind(6, month);
+    ins->bind(7, currency);
+    ins->bind(8, digits);
+    ins->bindAmount(9, amount->minorUnits());
+    auto r = ReadSql::run(*ins, h, doing);
+    if (!r)
+        return fail(r.error());
+    if (*r == 0)
+        return {};
+    return addToMonth(db, h, e.tenantId, month, currency, digits, 0, 0, 0, 0, amount->minorUnits());
+}
+
+} // namespace Billstream

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/es/sqliteeventstore.h"
+#include "core/es/upcasters.h"
+#include "core/projections/sqlaccess.h"
+
+namespace Billstream {
+
+// Revenue by month and currency (async, behind a checkpoint):
+//   revenue_invoices  one row per issued invoice: issue month, currency, net/tax/total, the
+//                     position it was issued at and, once voided, the position of the VOID
+//   revenue_payments  one row per payment: payment date's month, amount, position
+//   revenue_by_month  the sums per (tenant, month, currency), kept by delta for the live report
+// "Invoiced" counts issued invoices by issue month, less those voided; "received" counts
+// payments by the month of their payment date. The positions make the report exact as of any
+// point of the log without a replay. An issued invoice's content is frozen (DOMAIN.md), so its
+// totals are read from the invoice list, an inline projection always at or past this one.
+class RevenueProjection final : public Projection
+{
+public:
+    static constexpr int SchemaVersion = 1;
+    static QString projectionName() { return QStringLiteral("revenue"); }
+
+    explicit RevenueProjection(std::shared_ptr<const Upcasters> upcasters);
+    ~RevenueProjection() override;
+
+    QString name() const override { return projectionName(); }
+    int schemaVersion() const override { return SchemaVersion; }
+    Status createSchema(QSqlDatabase &db) override;
+    Status dropSchema(QSqlDatabase &db) override;
+    Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+
+    static QStringList tables();
+
+private:
+    Status addToMonth(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &month,
+                      const QString &currency, int digits, int count, Int128 net, Int128 tax, Int128 total,
+                      Int128 received);
+
+    std::shared_ptr<const Upcasters> m_upcasters;
+    ReadSql::StatementCache m_sql;
+};
+
+} // namespace Billstream
