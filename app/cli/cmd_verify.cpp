@@ -1,6 +1,8 @@
 #include "app/cli/cli.h"
 #include "app/cli/storeaccess.h"
 
+#include "core/projections/readside.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 
@@ -27,7 +29,20 @@ int runVerify(Context &ctx, const QStringList &args)
     if (!report)
         return ctx.report(report.error());
 
-    const QStringList problems = report->problems;
+    // Projections equal to a fresh rebuild (QUALITY.md). Attaching the read side first lets a
+    // writable store's projections catch up with what writers without them appended.
+    ReadSideOptions readOptions;
+    readOptions.autoCatchUp = false;
+    auto readSide = ReadSide::attach(**store, readOptions);
+    if (!readSide)
+        return ctx.report(readSide.error());
+    auto projections = verifyProjections(**store, ReadSide::printProgress(*ctx.err, QStringLiteral("verify")));
+    if (!projections)
+        return ctx.report(projections.error());
+    for (const QString &note : std::as_const(projections->notes))
+        *ctx.out << QStringLiteral("note: ") << note << '\n';
+
+    const QStringList problems = report->problems + projections->problems;
     if (!report->ok || !problems.isEmpty()) {
         for (const QString &p : problems)
             *ctx.out << QStringLiteral("problem: ") << p << '\n';
