@@ -217,6 +217,9 @@ struct Trace
     QList<QByteArray> replyLines;
     QByteArray lastErrorReply;
     QByteArray lastRecipient;
+    // The server said 354 (go ahead with the message), and what it replied after the message.
+    bool dataStarted = false;
+    int replyAfterData = 0;
 };
 
 int onCurlDebug(CURL *, curl_infotype type, char *data, size_t size, void *userp)
@@ -243,6 +246,11 @@ int onCurlDebug(CURL *, curl_infotype type, char *data, size_t size, void *userp
             trace->replyLines.clear();
             if (reply.size() >= 3 && reply.at(0) >= '4' && reply.at(0) <= '5')
                 trace->lastErrorReply = reply;
+            const int code = reply.left(3).toInt();
+            if (code == 354)
+                trace->dataStarted = true;
+            else if (trace->dataStarted && trace->replyAfterData == 0)
+                trace->replyAfterData = code;
         }
     }
     return 0;
@@ -689,7 +697,17 @@ SendOutcome SmtpClient::send(const MailMessage &message) const
     context.curlMessage = clean(errorBuffer[0] ? QByteArray(errorBuffer) : QByteArray(curl_easy_strerror(result)));
     context.serverReply = clean(trace.lastErrorReply);
     context.lastRecipient = clean(trace.lastRecipient);
-    return failure(result, context);
+    // The server accepted the message and the connection failed afterwards (on QUIT): sent.
+    if (trace.replyAfterData >= 200 && trace.replyAfterData < 300)
+        return SendOutcome{true,
+                           QStringLiteral("Accepted by the mail server at %1 (the connection failed afterwards: %2)")
+                               .arg(endpointName, context.curlMessage),
+                           false, trace.replyAfterData};
+    SendOutcome outcome = failure(result, context);
+    // Failed after the server started receiving the message and before it answered for it:
+    // the server may have accepted it.
+    outcome.mayHaveBeenDelivered = trace.dataStarted && trace.replyAfterData == 0;
+    return outcome;
 }
 
 } // namespace Billstream

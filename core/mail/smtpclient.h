@@ -65,6 +65,10 @@ struct SendOutcome
     bool permanent = false;
     // The last SMTP reply code seen (e.g. 250, 535, 550), 0 when the server never answered.
     int responseCode = 0;
+    // The failure came after the server had started receiving the message (354) and before it
+    // answered for it (a timeout or a dropped connection then): it may have accepted the
+    // message, so sending again could deliver it twice.
+    bool mayHaveBeenDelivered = false;
 };
 
 enum class SmtpTlsMode {
