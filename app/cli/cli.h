@@ -7,7 +7,10 @@
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
 #include <optional>
+
+class QCoreApplication;
 
 namespace Billstream::Cli {
 
@@ -45,6 +48,14 @@ int runRebuild(Context &ctx, const QStringList &args);
 int runDemo(Context &ctx, const QStringList &args);
 int runExec(Context &ctx, const QStringList &args);
 int runState(Context &ctx, const QStringList &args);
+int runPdf(Context &ctx, const QStringList &args);
+int runSend(Context &ctx, const QStringList &args);
+
+// The application object for a command line (cmd_pdf.cpp): pdf and send lay out text, which
+// needs a QGuiApplication (offscreen, given no arguments of its own); the rest a QCoreApplication.
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv);
+// The command line as given, decoded like QCoreApplication::arguments().
+QStringList argumentList(int argc, char **argv);
 
 // The registered subcommands, in the order --help lists them.
 const QList<Subcommand> &subcommands();

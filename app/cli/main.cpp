@@ -9,9 +9,10 @@
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const QStringList arguments = Billstream::Cli::argumentList(argc, argv);
+    const std::unique_ptr<QCoreApplication> app = Billstream::Cli::makeApplication(argc, argv);
     Billstream::setApplicationIdentity();
     QTextStream out(stdout);
     QTextStream err(stderr);
-    return Billstream::Cli::run(QCoreApplication::arguments(), out, err);
+    return Billstream::Cli::run(arguments, out, err);
 }

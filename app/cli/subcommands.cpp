@@ -13,6 +13,8 @@ const QList<Subcommand> &subcommands()
         {QStringLiteral("list"), QStringLiteral("A list as it stands or stood: invoices|customers [--as-of TIME] [--status S] [--search TEXT] [--format table|json|csv]"), runList},
         {QStringLiteral("rebuild"), QStringLiteral("Drop and rebuild projections from the log, with progress on stderr [NAME...]"), runRebuild},
         {QStringLiteral("demo"), QStringLiteral("Write a sample history over three years [--customers N] [--invoices N] [--seed S] [--until DATE]"), runDemo},
+        {QStringLiteral("pdf"), QStringLiteral("Render an invoice as PDF: INVOICE_ID --out FILE [--paper a4|letter]"), runPdf},
+        {QStringLiteral("send"), QStringLiteral("E-mail an invoice and wait for the outcome: INVOICE_ID [--to ADDR] [--subject S] [--message M] [--smtp URL] [--ca-file F] [--allow-plaintext] [--attempts N]"), runSend},
     };
     return all;
 }
