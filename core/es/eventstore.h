@@ -168,8 +168,11 @@ struct StoreOptions
     QString appVersion;                // stored in metadata when the request leaves it empty
     int busyTimeoutMs = 10000;         // how long a write waits for another writer's lock
     // PRAGMA quick_check when opening: finds a damaged file before anything is read or written,
-    // at the cost of reading the whole file once.
+    // at the cost of reading the whole file once (about 2 s for two million events). So it runs
+    // only on stores up to quickCheckMaxBytes; larger ones get the header and size checks at open,
+    // SQLite's own page checks on every read, and the full check in verify().
     bool quickCheckOnOpen = true;
+    qint64 quickCheckMaxBytes = 64ll << 20;
 };
 
 } // namespace Billstream

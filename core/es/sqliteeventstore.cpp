@@ -254,19 +254,96 @@ QByteArray computeEventHash(const EventHashInput &in, QByteArray &scratch)
     return QCryptographicHash::hash(scratch, QCryptographicHash::Sha256);
 }
 
-RecordedEvent eventFromRow(const SqliteStatement &row)
+// Metadata is written by the store itself as a flat object of plain strings; reading it by hand
+// avoids building a JSON document per event, which was a large part of scanning the log.
+// Anything unusual (escapes, other value types, unknown keys) returns false and takes the
+// general JSON path, so the result never differs.
+static bool parseFlatMetadata(QByteArrayView text, EventMetadata &out)
+{
+    qsizetype i = 0;
+    const qsizetype n = text.size();
+    const auto skipSpace = [&] {
+        while (i < n && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r'))
+            ++i;
+    };
+    const auto readString = [&](QByteArrayView &value) {
+        if (i >= n || text[i] != '"')
+            return false;
+        const qsizetype start = ++i;
+        while (i < n && text[i] != '"') {
+            if (text[i] == '\\' || uchar(text[i]) < 0x20)
+                return false;
+            ++i;
+        }
+        if (i >= n)
+            return false;
+        value = text.sliced(start, i - start);
+        ++i;
+        return true;
+    };
+    skipSpace();
+    if (i >= n || text[i++] != '{')
+        return false;
+    skipSpace();
+    if (i < n && text[i] == '}')
+        return ++i, skipSpace(), i == n;
+    while (true) {
+        QByteArrayView key, value;
+        skipSpace();
+        if (!readString(key))
+            return false;
+        skipSpace();
+        if (i >= n || text[i++] != ':')
+            return false;
+        skipSpace();
+        if (!readString(value))
+            return false;
+        QString *field = key == "commandId"       ? &out.commandId
+                         : key == "correlationId" ? &out.correlationId
+                         : key == "causationId"   ? &out.causationId
+                         : key == "actor"         ? &out.actor
+                         : key == "appVersion"    ? &out.appVersion
+                                                  : nullptr;
+        if (!field)
+            return false;
+        *field = QString::fromUtf8(value);
+        skipSpace();
+        if (i < n && text[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (i < n && text[i] == '}') {
+            ++i;
+            skipSpace();
+            return i == n;
+        }
+        return false;
+    }
+}
+
+QString RowStrings::type(QByteArrayView utf8)
+{
+    const auto found = m_types.constFind(QByteArray::fromRawData(utf8.data(), utf8.size()));
+    if (found != m_types.cend())
+        return *found;
+    const QByteArray key = utf8.toByteArray();
+    return *m_types.insert(key, QString::fromUtf8(key));
+}
+
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings)
 {
     RecordedEvent e;
     e.position = row.int64(0);
-    e.tenantId = row.text(1);
-    e.streamType = row.text(2);
-    e.streamId = row.text(3);
+    e.tenantId = strings.tenant(row.textView(1));
+    e.streamType = strings.streamType(row.textView(2));
+    e.streamId = strings.streamId(row.textView(3));
     e.version = row.int64(4);
     e.eventId = row.text(5);
-    e.type = row.text(6);
+    e.type = strings.type(row.textView(6));
     e.schemaVersion = int(row.int64(7));
     e.payload = parseObject(row.textView(8));
-    e.metadata = EventMetadata::fromJson(parseObject(row.textView(9)));
+    if (!parseFlatMetadata(row.textView(9), e.metadata))
+        e.metadata = EventMetadata::fromJson(parseObject(row.textView(9)));
     e.recordedAt = QDateTime::fromMSecsSinceEpoch(row.int64(10), Qt::UTC);
     e.hash = row.blob(11);
     return e;
@@ -505,7 +582,7 @@ Status SqliteEventStore::Private::checkFormat(bool forWriting, bool *needsSchema
         *needsSchema = true;
     }
 
-    if (options.quickCheckOnOpen && objects > 0) {
+    if (options.quickCheckOnOpen && objects > 0 && QFileInfo(path).size() <= options.quickCheckMaxBytes) {
         SqliteStatement check;
         rc = check.prepare(db, "PRAGMA quick_check(5)");
         QStringList findings;

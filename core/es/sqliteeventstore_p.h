@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+
 // Internals of SqliteEventStore shared by its implementation files; not part of the API.
 
 #include "core/es/clock.h"
@@ -128,7 +130,35 @@ struct SqliteEventStore::Private
     void recordAnchor(qint64 position, const QByteArray &hash) const;
 };
 
+// Strings that repeat from row to row of one read (tenant, stream type, event type, stream
+// id): converted from UTF-8 once and shared, which makes reading the log markedly cheaper.
+class RowStrings
+{
+public:
+    QString tenant(QByteArrayView utf8) { return m_tenant.get(utf8); }
+    QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8); }
+    QString streamId(QByteArrayView utf8) { return m_streamId.get(utf8); }
+    QString type(QByteArrayView utf8);
+
+private:
+    struct Last
+    {
+        QByteArray utf8;
+        QString value;
+        QString get(QByteArrayView bytes)
+        {
+            if (bytes != QByteArrayView(utf8)) {
+                utf8 = bytes.toByteArray();
+                value = QString::fromUtf8(utf8);
+            }
+            return value;
+        }
+    };
+    Last m_tenant, m_streamType, m_streamId;
+    QHash<QByteArray, QString> m_types;
+};
+
 // Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS.
-RecordedEvent eventFromRow(const SqliteStatement &row);
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings);
 
 } // namespace Billstream

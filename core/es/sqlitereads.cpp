@@ -20,9 +20,10 @@ Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement 
 {
     StatementReset guard(stmt);
     QList<RecordedEvent> events;
+    RowStrings strings;
     int rc = SQLITE_ROW;
     while ((rc = stmt.step()) == SQLITE_ROW)
-        events.append(eventFromRow(stmt));
+        events.append(eventFromRow(stmt, strings));
     if (rc != SQLITE_DONE)
         return fail(sqliteError(rc, doing));
     return events;
@@ -131,8 +132,9 @@ Status SqliteEventStore::scan(const QString &tenantId, qint64 fromPosition, qint
     s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
     if (!tenantId.isEmpty())
         s.bind(3, tenantId);
+    RowStrings strings;
     while ((rc = s.step()) == SQLITE_ROW) {
-        if (!visit || !visit(eventFromRow(s)))
+        if (!visit || !visit(eventFromRow(s, strings)))
             return {};
     }
     if (rc != SQLITE_DONE)

@@ -173,6 +173,24 @@ Result<VerifyReport> SqliteEventStore::verify(const QString &anchorPath)
             sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr);
     };
 
+    // SQLite's own page-level check first: large stores skip it when opened (StoreOptions).
+    {
+        SqliteStatement check;
+        int checkRc = check.prepare(d->db, "PRAGMA quick_check(5)");
+        QStringList damage;
+        while (checkRc == SQLITE_OK || checkRc == SQLITE_ROW) {
+            checkRc = check.step();
+            if (checkRc == SQLITE_ROW && check.text(0) != QStringLiteral("ok"))
+                damage << check.text(0);
+        }
+        if (checkRc != SQLITE_DONE)
+            damage << QString::fromUtf8(sqlite3_errmsg(d->db));
+        if (!damage.isEmpty()) {
+            report.ok = false;
+            report.problems << QStringLiteral("The file %1 is damaged: %2.").arg(d->path, damage.join(QStringLiteral("; ")));
+        }
+    }
+
     SqliteStatement walk;
     int rc = walk.prepare(d->db, "SELECT " BILLSTREAM_EVENT_COLUMNS " FROM events ORDER BY position");
     if (rc != SQLITE_OK) {
