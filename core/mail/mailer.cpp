@@ -83,6 +83,12 @@ OutboxState stateFromText(const QString &text)
     return OutboxState::Pending;
 }
 
+// A null QString binds as SQL NULL; the outbox's text columns are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 Error sqlError(const QSqlQuery &query, const QString &doing)
 {
     return Error::failure(QStringLiteral("The mailer could not %1: %2").arg(doing, query.lastError().text()));
@@ -579,6 +585,12 @@ Result<OutboxEntry> Mailer::attempt(const QString &deliveryId)
 {
     SqliteEventStore &store = m_service.store();
     Result<OutboxEntry> current = entry(deliveryId);
+    if (!current && current.error().kind == ErrorKind::NotFound) {
+        // Requested after the last catch-up.
+        if (Result<QStringList> queued = catchUp(); !queued)
+            return fail(queued.error());
+        current = entry(deliveryId);
+    }
     if (!current)
         return current;
     if (current->isSettled()) {
@@ -615,7 +627,7 @@ Result<OutboxEntry> Mailer::attempt(const QString &deliveryId)
                 sql += QStringLiteral(" AND owner = ?");
             q.prepare(sql);
             q.addBindValue(stateText(state));
-            q.addBindValue(reason);
+            q.addBindValue(text(reason));
             q.addBindValue(now().toMSecsSinceEpoch());
             q.addBindValue(m_tenantId);
             q.addBindValue(deliveryId);
@@ -720,7 +732,7 @@ Result<OutboxEntry> Mailer::attempt(const QString &deliveryId)
                                      " updated_ms = ? WHERE tenant = ? AND delivery_id = ? AND state = 'attempting'"
                                      " AND owner = ?"));
             q.addBindValue(next.toMSecsSinceEpoch());
-            q.addBindValue(outcome.reason);
+            q.addBindValue(text(outcome.reason));
             q.addBindValue(now().toMSecsSinceEpoch());
             q.addBindValue(m_tenantId);
             q.addBindValue(deliveryId);

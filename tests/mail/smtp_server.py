@@ -9,6 +9,11 @@ against an independent decoder.
 
 Recipients whose local part starts with `rejected` get a 550, with `tempfail` a 451.
 
+--tempfail-data N answers the first N messages with 451 after their data (nothing stored).
+--data-reply-delay S stores a message and then waits S seconds before its 250 (the first
+--delay-count messages, default all): a client killed or timed out in that window leaves a
+message the server has but the client never heard about.
+
 The server stops after --lifetime seconds, on SIGTERM/SIGINT and, with --exit-on-stdin-eof,
 when stdin is closed, so a test that crashed never leaves it behind.
 """
@@ -43,6 +48,12 @@ def parse_args():
     p.add_argument("--out-dir", required=True, help="folder for the received messages")
     p.add_argument("--exit-on-stdin-eof", action="store_true",
                    help="exit when stdin is closed (the test that started it has gone)")
+    p.add_argument("--tempfail-data", type=int, default=0,
+                   help="answer the first N messages with 451 after their data")
+    p.add_argument("--data-reply-delay", type=float, default=0.0,
+                   help="seconds to wait after storing a message before answering 250")
+    p.add_argument("--delay-count", type=int, default=-1,
+                   help="how many messages get the delay (-1: all)")
     p.add_argument("--lifetime", type=float, default=120.0,
                    help="exit after this many seconds whatever happens")
     args = p.parse_args()
@@ -99,9 +110,12 @@ def describe(message):
 
 
 class Handler:
-    def __init__(self, out_dir):
+    def __init__(self, out_dir, tempfail_data=0, reply_delay=0.0, delay_count=-1):
         self.out_dir = out_dir
         self.count = 0
+        self.tempfail_left = tempfail_data
+        self.reply_delay = reply_delay
+        self.delays_left = delay_count
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0]
@@ -113,6 +127,9 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.tempfail_left > 0:
+            self.tempfail_left -= 1
+            return "451 4.3.0 Temporary local problem, try again later"
         self.count += 1
         base = os.path.join(self.out_dir, "msg-%d" % self.count)
         raw = envelope.original_content
@@ -136,6 +153,10 @@ class Handler:
         with open(base + ".tmp", "wb") as f:
             f.write(raw)
         os.replace(base + ".tmp", base + ".eml")
+        if self.reply_delay > 0 and self.delays_left != 0:
+            if self.delays_left > 0:
+                self.delays_left -= 1
+            await asyncio.sleep(self.reply_delay)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -156,7 +177,7 @@ async def serve(args):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.cert, args.key)
 
-    handler = Handler(args.out_dir)
+    handler = Handler(args.out_dir, args.tempfail_data, args.data_reply_delay, args.delay_count)
     smtp_options = {
         "hostname": "billstream-test-smtp",
         "timeout": 30,
