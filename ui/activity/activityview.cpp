@@ -2,7 +2,8 @@
 
 #include "core/domain/domainevents.h"
 #include "core/projections/book.h"
-#include "ui/models/activitymodel.h"
+#include "core/projections/reportmodels.h"
+#include "ui/models/activityfilter.h"
 #include "ui/session/session.h"
 
 #include <QComboBox>
@@ -70,11 +71,13 @@ ActivityView::ActivityView(Session &session, QWidget *parent)
     bar->addWidget(m_to);
     layout->addLayout(bar);
 
-    m_model = new ActivityModel(session, this);
+    m_model = new ReadModels::ActivityModel(session.readSide(), session.tenantId(), this);
+    m_model->setClock(&session.clock());
+    m_filter = new ActivityFilter(m_model, this);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("activityTable"));
     m_table->setAccessibleName(tr("Activity"));
-    m_table->setModel(m_model);
+    m_table->setModel(m_filter);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
@@ -82,9 +85,9 @@ ActivityView::ActivityView(Session &session, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    m_table->horizontalHeader()->setSectionResizeMode(ActivityModel::Summary, QHeaderView::Stretch);
-    m_table->setColumnWidth(ActivityModel::Time, 140);
-    m_table->setColumnWidth(ActivityModel::Event, 190);
+    m_table->horizontalHeader()->setSectionResizeMode(ReadModels::ActivityModel::Summary, QHeaderView::Stretch);
+    m_table->setColumnWidth(ReadModels::ActivityModel::Time, 150);
+    m_table->setColumnWidth(ReadModels::ActivityModel::Kind, 110);
     layout->addWidget(m_table, 1);
 
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
@@ -92,11 +95,16 @@ ActivityView::ActivityView(Session &session, QWidget *parent)
     connect(m_from, &QDateEdit::dateChanged, this, [this] { applyFilter(); });
     connect(m_to, &QDateEdit::dateChanged, this, [this] { applyFilter(); });
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &i) {
-        const ActivityEntry &e = m_model->entry(i.row());
+        const ActivityEntry &e = m_model->entry(m_filter->mapToSource(i).row());
         emit openAt(e.streamType, e.streamId, e.lastPosition);
     });
-    connect(&session, &Session::reportsChanged, m_model, &ActivityModel::refresh);
-    connect(&session, &Session::asOfChanged, m_model, &ActivityModel::reload);
+    connect(&session, &Session::reportsChanged, m_model, &ReadModels::ActivityModel::refresh);
+    connect(&session, &Session::asOfChanged, this, [this] {
+        if (m_session.isLive())
+            m_model->showLive();
+        else
+            m_model->showAsOf(m_session.asOf());
+    });
 }
 
 void ActivityView::setTypeFilter(const QString &eventType)
@@ -111,14 +119,10 @@ void ActivityView::setStreamFilter(const QString &text)
 
 void ActivityView::applyFilter()
 {
-    ActivityModel::Filter f;
-    f.eventType = m_type->currentData().toString();
-    f.stream = m_stream->text().trimmed();
-    if (m_from->date() != m_from->minimumDate())
-        f.from = m_from->date();
-    if (m_to->date() != m_to->minimumDate())
-        f.to = m_to->date();
-    m_model->setFilter(f);
+    m_filter->setEventType(m_type->currentData().toString());
+    m_filter->setStream(m_stream->text());
+    m_filter->setDates(m_from->date() != m_from->minimumDate() ? m_from->date() : QDate(),
+                       m_to->date() != m_to->minimumDate() ? m_to->date() : QDate());
 }
 
 } // namespace Billstream

@@ -9,8 +9,11 @@ class QTableView;
 
 namespace Billstream {
 
-class ActivityModel;
+class ActivityFilter;
 class Session;
+namespace ReadModels {
+class ActivityModel;
+}
 
 // The Activity page: the whole event log, newest first, filterable by event type, stream and
 // date. Opening an entry shows that invoice or customer at the version the entry left it in.
@@ -19,7 +22,8 @@ class ActivityView final : public QWidget
     Q_OBJECT
 public:
     explicit ActivityView(Session &session, QWidget *parent = nullptr);
-    ActivityModel *model() const { return m_model; }
+    ReadModels::ActivityModel *model() const { return m_model; }
+    ActivityFilter *filter() const { return m_filter; }
     QTableView *table() const { return m_table; }
     void setTypeFilter(const QString &eventType);
     void setStreamFilter(const QString &text);
@@ -32,7 +36,8 @@ private:
     void applyFilter();
 
     Session &m_session;
-    ActivityModel *m_model;
+    ReadModels::ActivityModel *m_model;
+    ActivityFilter *m_filter;
     QComboBox *m_type;
     QLineEdit *m_stream;
     QDateEdit *m_from;

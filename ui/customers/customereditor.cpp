@@ -4,8 +4,7 @@
 #include "ui/dialogs/fieldmarks.h"
 #include "ui/dialogs/messagebox.h"
 #include "ui/history/changes.h"
-#include "ui/models/customerlistmodel.h"
-#include "ui/models/invoicelistmodel.h"
+#include "ui/models/listpresentation.h"
 #include "ui/session/session.h"
 
 #include <QApplication>
@@ -22,6 +21,15 @@
 namespace Billstream {
 
 namespace {
+
+QString balanceOf(const CustomerListEntry &e)
+{
+    QStringList parts;
+    for (auto it = e.openBalances.cbegin(); it != e.openBalances.cend(); ++it)
+        if (it->minorUnits != 0)
+            parts << it.key() + QLatin1Char(' ') + it->text();
+    return parts.isEmpty() ? QStringLiteral("0.00") : parts.join(QStringLiteral(" · "));
+}
 
 QJsonObject command(const QString &name, const QJsonObject &payload = {})
 {
@@ -230,7 +238,7 @@ void CustomerEditor::fillInvoices()
         auto *number = new QTableWidgetItem(e.number.isEmpty() ? tr("(draft)") : e.number);
         number->setData(Qt::UserRole, e.id);
         m_invoices->setItem(r, 0, number);
-        m_invoices->setItem(r, 1, new QTableWidgetItem(InvoiceListModel::statusLabel(e.overdue ? QStringLiteral("OVERDUE") : e.status)));
+        m_invoices->setItem(r, 1, new QTableWidgetItem(InvoiceListPresentation::statusLabel(e.overdue ? QStringLiteral("OVERDUE") : e.status)));
         m_invoices->setItem(r, 2, new QTableWidgetItem(e.issueDate.toString(Qt::ISODate)));
         auto *total = new QTableWidgetItem(QStringLiteral("%1 %2").arg(e.currency, formatMinorUnits(e.total, e.digits)));
         total->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -243,7 +251,7 @@ void CustomerEditor::fillInvoices()
     if (auto customers = book.customers(ListFilter{{}, m_timeline.head().name})) {
         for (const CustomerListEntry &c : *customers)
             if (c.id == m_id)
-                balance = CustomerListModel::balanceText(c);
+                balance = balanceOf(c);
     }
     m_balance->setText(tr("Open balance: %1 · %n invoice(s)", nullptr, m_invoices->rowCount()).arg(balance));
 }

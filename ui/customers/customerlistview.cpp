@@ -1,6 +1,7 @@
 #include "ui/customers/customerlistview.h"
 
-#include "ui/models/customerlistmodel.h"
+#include "core/projections/customerlistmodel.h"
+#include "ui/models/listpresentation.h"
 #include "ui/session/session.h"
 
 #include <QCheckBox>
@@ -10,6 +11,8 @@
 #include <QVBoxLayout>
 
 namespace Billstream {
+
+using ReadModels::CustomerListModel;
 
 CustomerListView::CustomerListView(Session &session, QWidget *parent)
     : QWidget(parent)
@@ -25,11 +28,16 @@ CustomerListView::CustomerListView(Session &session, QWidget *parent)
     bar->addWidget(m_archived);
     bar->addStretch(1);
     layout->addLayout(bar);
-    m_model = new CustomerListModel(session, this);
+    m_model = new CustomerListModel(session.store(), session.tenantId(), this);
+    m_model->setClock(&session.clock());
+    m_model->setStatusFilter(QStringLiteral("ACTIVE"));
+    auto *presentation = new CustomerListPresentation(this);
+    presentation->setSourceModel(m_model);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("customerTable"));
     m_table->setAccessibleName(tr("Customers"));
-    m_table->setModel(m_model);
+    m_table->setModel(presentation);
+    m_table->setColumnHidden(CustomerListModel::Archived, true);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(CustomerListModel::Name, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -42,16 +50,21 @@ CustomerListView::CustomerListView(Session &session, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(CustomerListModel::Name, QHeaderView::Stretch);
     m_table->setColumnWidth(CustomerListModel::Email, 240);
     m_table->setColumnWidth(CustomerListModel::City, 140);
-    m_table->setColumnWidth(CustomerListModel::Balance, 160);
+    m_table->setColumnWidth(CustomerListModel::OpenBalance, 160);
     layout->addWidget(m_table, 1);
-    connect(m_archived, &QCheckBox::toggled, m_model, &CustomerListModel::setShowArchived);
-    connect(m_table, &QTableView::activated, this,
-            [this](const QModelIndex &i) { emit openCustomer(m_model->customerId(i.row())); });
-    connect(&session, &Session::changed, this, [this] {
-        if (m_session.isLive())
-            m_model->refresh();
+    connect(m_archived, &QCheckBox::toggled, this, [this](bool show) {
+        m_model->setStatusFilter(show ? QString() : QStringLiteral("ACTIVE"));
+        m_table->setColumnHidden(CustomerListModel::Archived, !show);
     });
-    connect(&session, &Session::asOfChanged, m_model, &CustomerListModel::reload);
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex &i) { emit openCustomer(m_model->entry(i.row()).id); });
+    connect(&session, &Session::externalChange, m_model, &CustomerListModel::refresh);
+    connect(&session, &Session::asOfChanged, this, [this] {
+        if (m_session.isLive())
+            m_model->showLive();
+        else
+            m_model->showAsOf(m_session.asOf());
+    });
 }
 
 void CustomerListView::setSearch(const QString &text)

@@ -7,8 +7,10 @@ class QTableView;
 
 namespace Billstream {
 
-class CustomerListModel;
 class Session;
+namespace ReadModels {
+class CustomerListModel;
+}
 
 // The customer list page: name, e-mail, place, invoice count and open balance.
 class CustomerListView final : public QWidget
@@ -16,7 +18,7 @@ class CustomerListView final : public QWidget
     Q_OBJECT
 public:
     explicit CustomerListView(Session &session, QWidget *parent = nullptr);
-    CustomerListModel *model() const { return m_model; }
+    ReadModels::CustomerListModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     void setSearch(const QString &text);
 
@@ -25,7 +27,7 @@ signals:
 
 private:
     Session &m_session;
-    CustomerListModel *m_model;
+    ReadModels::CustomerListModel *m_model;
     QTableView *m_table;
     QCheckBox *m_archived;
 };

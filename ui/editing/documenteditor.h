@@ -29,6 +29,8 @@ public:
 
     virtual const QList<HistoryEntry> &historyEntries() const = 0;
     virtual qint64 headVersion() const = 0;
+    // The version the aggregate had right after a position of the log (0: it did not exist).
+    virtual qint64 versionAtPosition(qint64 position) const = 0;
     // Shows the state after `version` read-only with what changed since the version before
     // highlighted; the head version (or <0) goes back to editing.
     virtual void previewVersion(qint64 version) = 0;

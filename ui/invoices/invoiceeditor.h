@@ -45,6 +45,7 @@ public:
     QString title() const override;
     const QList<HistoryEntry> &historyEntries() const override;
     qint64 headVersion() const override;
+    qint64 versionAtPosition(qint64 position) const override { return m_timeline.versionAtPosition(position); }
     void previewVersion(qint64 version) override;
     QStringList compareVersions(qint64 a, qint64 b) const override;
     bool canRestore(qint64 version) const override;

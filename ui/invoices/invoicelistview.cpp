@@ -2,7 +2,9 @@
 
 #include "core/domain/domainevents.h"
 #include "ui/dialogs/messagebox.h"
-#include "ui/models/invoicelistmodel.h"
+#include "core/projections/invoicelistmodel.h"
+#include "ui/models/listpresentation.h"
+#include "ui/models/listtotals.h"
 #include "ui/session/session.h"
 
 #include <QComboBox>
@@ -14,6 +16,9 @@
 #include <QVBoxLayout>
 
 namespace Billstream {
+
+using ReadModels::InvoiceListModel;
+using ReadModels::ProjectionTableModel;
 
 InvoiceListView::InvoiceListView(Session &session, QWidget *parent)
     : QWidget(parent)
@@ -33,7 +38,7 @@ InvoiceListView::InvoiceListView(Session &session, QWidget *parent)
     for (const QString &s : {QStringLiteral("DRAFT"), QStringLiteral("ISSUED"), QStringLiteral("SENT"),
                              QStringLiteral("PARTIALLY_PAID"), QStringLiteral("PAID"), QStringLiteral("OVERDUE"),
                              QStringLiteral("VOID"), QStringLiteral("DELETED")})
-        m_status->addItem(InvoiceListModel::statusLabel(s), s);
+        m_status->addItem(InvoiceListPresentation::statusLabel(s), s);
     bar->addWidget(label);
     bar->addWidget(m_status);
     bar->addStretch(1);
@@ -42,15 +47,21 @@ InvoiceListView::InvoiceListView(Session &session, QWidget *parent)
     bar->addWidget(m_asOf);
     layout->addLayout(bar);
 
-    m_model = new InvoiceListModel(session, this);
+    m_model = new InvoiceListModel(session.store(), session.tenantId(), this);
+    m_model->setClock(&session.clock());
+    m_view = new InvoiceListPresentation(this);
+    m_view->setSourceModel(m_model);
+    m_totalsCalc = new ListTotals(session, this);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("invoiceTable"));
     m_table->setAccessibleName(tr("Invoices"));
-    m_table->setModel(m_model);
+    m_table->setModel(m_view);
+    // The model starts newest first; the header shows no column until the user sorts.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->horizontalHeader()->setSortIndicatorShown(true);
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    for (int c : {InvoiceListModel::Net, InvoiceListModel::Tax, InvoiceListModel::Updated})
+        m_table->setColumnHidden(c, true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -70,23 +81,28 @@ InvoiceListView::InvoiceListView(Session &session, QWidget *parent)
     m_totals->setObjectName(QStringLiteral("invoiceTotals"));
     m_totals->setAccessibleName(tr("Totals of the shown invoices"));
     m_totals->setContentsMargins(8, 2, 8, 6);
+    m_totals->setWordWrap(true);
+    m_totals->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_totals);
 
     connect(m_status, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
-    connect(m_model, &InvoiceListModel::totalsChanged, m_totals, &QLabel::setText);
+    connect(m_totalsCalc, &ListTotals::changed, m_totals, &QLabel::setText);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &i) {
-        emit openInvoice(m_model->invoiceId(i.row()));
+        emit openInvoice(m_model->entry(i.row()).id);
     });
     connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         if (QMenu *menu = contextMenu())
             menu->popup(m_table->viewport()->mapToGlobal(pos));
     });
-    connect(&session, &Session::changed, this, [this] {
-        if (m_session.isLive())
-            m_model->refresh();
-    });
+    // Appends of this window refresh the model by themselves; other programs' are re-read here.
+    connect(&session, &Session::externalChange, m_model, &InvoiceListModel::refresh);
+    connect(&session, &Session::changed, this, &InvoiceListView::applyFilter);
     connect(&session, &Session::asOfChanged, this, [this] {
-        m_model->reload();
+        if (m_session.isLive())
+            m_model->showLive();
+        else
+            m_model->showAsOf(m_session.asOf());
+        m_totalsCalc->recompute(ListFilter{m_status->currentData().toString(), m_search});
         m_asOf->setText(m_session.isLive()
                             ? QString()
                             : tr("As of %1 · read-only")
@@ -98,7 +114,7 @@ QStringList InvoiceListView::selectedIds() const
 {
     QStringList ids;
     for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
-        ids << m_model->invoiceId(i.row());
+        ids << m_model->entry(i.row()).id;
     return ids;
 }
 
@@ -115,7 +131,12 @@ void InvoiceListView::setStatusFilter(const QString &status)
 
 void InvoiceListView::applyFilter()
 {
-    m_model->setFilter(ListFilter{m_status->currentData().toString(), m_search});
+    const QString status = m_status->currentData().toString();
+    if (m_model->statusFilter() != status)
+        m_model->setStatusFilter(status);
+    if (m_model->search() != m_search)
+        m_model->setSearch(m_search);
+    m_totalsCalc->recompute(ListFilter{status, m_search});
 }
 
 QMenu *InvoiceListView::contextMenu()
@@ -129,12 +150,12 @@ QMenu *InvoiceListView::contextMenu()
     int drafts = 0;
     int open = 0;
     for (const QModelIndex &i : rows) {
-        const QString s = m_model->data(m_model->index(i.row(), 0), InvoiceListModel::StatusRole).toString();
+        const QString s = m_model->entry(i.row()).status;
         drafts += s == Wire::Status::Draft;
         open += s == Wire::Status::Issued || s == Wire::Status::Sent || s == Wire::Status::PartiallyPaid;
     }
     const bool live = m_session.isLive();
-    const QString first = m_model->invoiceId(rows.first().row());
+    const QString first = m_model->entry(rows.first().row()).id;
     QAction *openAction = m_menu->addAction(rows.size() == 1 ? tr("&Open") : tr("&Open %n Invoices", nullptr, int(rows.size())),
                                             this, [this] {
                                                 for (const QString &id : selectedIds())
@@ -165,9 +186,9 @@ void InvoiceListView::issueSelected()
 {
     QList<QPair<QString, qint64>> drafts;
     for (const QModelIndex &i : m_table->selectionModel()->selectedRows()) {
-        const QModelIndex c = m_model->index(i.row(), 0);
-        if (m_model->data(c, InvoiceListModel::StatusRole).toString() == Wire::Status::Draft)
-            drafts.append({m_model->invoiceId(i.row()), m_model->data(c, InvoiceListModel::VersionRole).toLongLong()});
+        const InvoiceListEntry &e = m_model->entry(i.row());
+        if (e.status == Wire::Status::Draft)
+            drafts.append({e.id, e.version});
     }
     if (drafts.isEmpty())
         return;
@@ -196,9 +217,9 @@ void InvoiceListView::deleteSelected()
 {
     QList<QPair<QString, qint64>> drafts;
     for (const QModelIndex &i : m_table->selectionModel()->selectedRows()) {
-        const QModelIndex c = m_model->index(i.row(), 0);
-        if (m_model->data(c, InvoiceListModel::StatusRole).toString() == Wire::Status::Draft)
-            drafts.append({m_model->invoiceId(i.row()), m_model->data(c, InvoiceListModel::VersionRole).toLongLong()});
+        const InvoiceListEntry &e = m_model->entry(i.row());
+        if (e.status == Wire::Status::Draft)
+            drafts.append({e.id, e.version});
     }
     if (drafts.isEmpty())
         return;

@@ -9,8 +9,12 @@ class QTableView;
 
 namespace Billstream {
 
-class InvoiceListModel;
+class InvoiceListPresentation;
+class ListTotals;
 class Session;
+namespace ReadModels {
+class InvoiceListModel;
+}
 
 // The invoice list page: status filter, the table (sortable, multi-selection, overdue marked),
 // the totals of the shown rows and the context menu of the invoice actions.
@@ -20,7 +24,8 @@ class InvoiceListView final : public QWidget
 public:
     explicit InvoiceListView(Session &session, QWidget *parent = nullptr);
 
-    InvoiceListModel *model() const { return m_model; }
+    ReadModels::InvoiceListModel *model() const { return m_model; }
+    ListTotals *totals() const { return m_totalsCalc; }
     QTableView *table() const { return m_table; }
     QStringList selectedIds() const;
     void setSearch(const QString &text);
@@ -41,7 +46,9 @@ private:
     void applyFilter();
 
     Session &m_session;
-    InvoiceListModel *m_model;
+    ReadModels::InvoiceListModel *m_model;
+    InvoiceListPresentation *m_view;
+    ListTotals *m_totalsCalc;
     QComboBox *m_status;
     QTableView *m_table;
     QLabel *m_totals;

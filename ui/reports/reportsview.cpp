@@ -1,5 +1,6 @@
 #include "ui/reports/reportsview.h"
 
+#include "core/projections/reportmodels.h"
 #include "ui/session/session.h"
 
 #include <QBarCategoryAxis>
@@ -13,12 +14,16 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
 namespace Billstream {
+
+using ReadModels::AgingModel;
+using ReadModels::RevenueModel;
 
 namespace {
 
@@ -29,11 +34,17 @@ qreal plotValue(Int128 minorUnits, int digits)
     return formatMinorUnits(minorUnits, digits).toDouble();
 }
 
-QTableWidgetItem *amountItem(Int128 v, int digits)
+QTableView *reportTable(QWidget *parent, const QString &name, const QString &accessible)
 {
-    auto *item = new QTableWidgetItem(formatMinorUnits(v, digits));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
+    auto *t = new QTableView(parent);
+    t->setObjectName(name);
+    t->setAccessibleName(accessible);
+    t->verticalHeader()->hide();
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    t->setShowGrid(false);
+    return t;
 }
 
 } // namespace
@@ -45,6 +56,14 @@ ReportsView::ReportsView(Session &session, QWidget *parent)
     setObjectName(QStringLiteral("reportsView"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
+
+    m_revenue = new RevenueModel(session.readSide(), session.tenantId(), this);
+    m_revenue->setClock(&session.clock());
+    m_revenueOfCurrency = new QSortFilterProxyModel(this);
+    m_revenueOfCurrency->setSourceModel(m_revenue);
+    m_revenueOfCurrency->setFilterKeyColumn(RevenueModel::Currency);
+    m_aging = new AgingModel(session.store(), session.tenantId(), this);
+    m_aging->setClock(&session.clock());
 
     auto *revenueBox = new QGroupBox(tr("Revenue by month"), this);
     auto *revenueLayout = new QVBoxLayout(revenueBox);
@@ -71,12 +90,9 @@ ReportsView::ReportsView(Session &session, QWidget *parent)
     m_chart->setAccessibleName(tr("Revenue chart"));
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->setMinimumHeight(260);
-    m_revenueTable = new QTableWidget(0, 5, split);
-    m_revenueTable->setObjectName(QStringLiteral("revenueTable"));
-    m_revenueTable->setAccessibleName(tr("Revenue figures"));
-    m_revenueTable->setHorizontalHeaderLabels({tr("Month"), tr("Invoices"), tr("Net"), tr("Total"), tr("Received")});
-    m_revenueTable->verticalHeader()->hide();
-    m_revenueTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_revenueTable = reportTable(split, QStringLiteral("revenueTable"), tr("Revenue figures"));
+    m_revenueTable->setModel(m_revenueOfCurrency);
+    m_revenueTable->setColumnHidden(RevenueModel::Currency, true);
     m_revenueTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     split->addWidget(m_chart);
     split->addWidget(m_revenueTable);
@@ -93,33 +109,46 @@ ReportsView::ReportsView(Session &session, QWidget *parent)
     m_agingDate->setAccessibleName(tr("Aging date"));
     m_agingDate->setCalendarPopup(true);
     m_agingDate->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
-    auto *agingLabel = new QLabel(tr("Open invoices by days past due on &"), agingBox);
+    auto *agingLabel = new QLabel(tr("Open invoices by days past due on:"), agingBox);
     agingLabel->setBuddy(m_agingDate);
     agingBar->addWidget(agingLabel);
     agingBar->addWidget(m_agingDate);
     agingBar->addStretch(1);
     agingLayout->addLayout(agingBar);
-    QStringList headers{tr("Currency")};
-    headers << agingBucketNames();
-    headers << tr("Total");
-    m_agingTable = new QTableWidget(0, int(headers.size()), agingBox);
-    m_agingTable->setObjectName(QStringLiteral("agingTable"));
-    m_agingTable->setAccessibleName(tr("Receivables aging"));
-    m_agingTable->setHorizontalHeaderLabels(headers);
-    m_agingTable->verticalHeader()->hide();
-    m_agingTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_agingTable = reportTable(agingBox, QStringLiteral("agingTable"), tr("Receivables aging"));
+    m_agingTable->setModel(m_aging);
     m_agingTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     agingLayout->addWidget(m_agingTable);
     layout->addWidget(agingBox, 2);
 
-    connect(m_currency, &QComboBox::currentIndexChanged, this, [this] { refreshRevenue(); });
-    connect(m_agingDate, &QDateEdit::dateChanged, this, [this] { refreshAging(); });
-    connect(&session, &Session::reportsChanged, this, &ReportsView::refresh);
-    connect(&session, &Session::changed, this, &ReportsView::refreshAging);
+    connect(m_currency, &QComboBox::currentIndexChanged, this, [this] {
+        m_revenueOfCurrency->setFilterFixedString(m_currency->currentText());
+        updateChart();
+    });
+    connect(m_agingDate, &QDateEdit::dateChanged, m_aging, &AgingModel::setDay);
+    for (QAbstractItemModel *m : {static_cast<QAbstractItemModel *>(m_revenue)}) {
+        connect(m, &QAbstractItemModel::rowsInserted, this, &ReportsView::refresh);
+        connect(m, &QAbstractItemModel::rowsRemoved, this, &ReportsView::refresh);
+        connect(m, &QAbstractItemModel::dataChanged, this, &ReportsView::refresh);
+        connect(m, &QAbstractItemModel::modelReset, this, &ReportsView::refresh);
+    }
+    connect(&session, &Session::reportsChanged, m_revenue, &RevenueModel::refresh);
+    connect(&session, &Session::changed, m_aging, &AgingModel::refresh);
     connect(&session, &Session::asOfChanged, this, [this] {
+        if (m_session.isLive()) {
+            m_revenue->showLive();
+            m_aging->showLive();
+        } else {
+            m_revenue->showAsOf(m_session.asOf());
+            m_aging->showAsOf(m_session.asOf());
+        }
         m_agingDate->setDate(m_session.isLive() ? m_session.today() : m_session.asOf().date());
+        m_note->setText(m_session.isLive()
+                            ? QString()
+                            : tr("As of %1").arg(QLocale().toString(m_session.asOf().toLocalTime(), QLocale::ShortFormat)));
         refresh();
     });
+    m_aging->setDay(m_agingDate->date());
     refresh();
 }
 
@@ -130,48 +159,40 @@ void ReportsView::setAgingDate(const QDate &day)
 
 void ReportsView::refresh()
 {
-    auto revenue = m_session.book().revenue();
-    m_revenue = revenue ? *revenue : QList<RevenueRow>();
-    QStringList currencies;
-    for (const RevenueRow &r : std::as_const(m_revenue))
-        if (!currencies.contains(r.currency))
-            currencies << r.currency;
-    currencies.sort();
-    const QString current = m_currency->currentText();
-    {
-        const QSignalBlocker block(m_currency);
-        m_currency->clear();
-        m_currency->addItems(currencies);
-        if (currencies.contains(current))
-            m_currency->setCurrentText(current);
-    }
-    m_note->setText(m_session.isLive() ? QString()
-                                       : tr("As of %1").arg(QLocale().toString(m_session.asOf().toLocalTime(),
-                                                                              QLocale::ShortFormat)));
-    refreshRevenue();
-    refreshAging();
+    updateCurrencies();
+    updateChart();
 }
 
-void ReportsView::refreshRevenue()
+void ReportsView::updateCurrencies()
+{
+    QStringList currencies;
+    for (int i = 0; i < m_revenue->rowCount(); ++i)
+        if (!currencies.contains(m_revenue->row(i).currency))
+            currencies << m_revenue->row(i).currency;
+    currencies.sort();
+    QStringList shown;
+    for (int i = 0; i < m_currency->count(); ++i)
+        shown << m_currency->itemText(i);
+    if (shown == currencies)
+        return;
+    const QString current = m_currency->currentText();
+    const QSignalBlocker block(m_currency);
+    m_currency->clear();
+    m_currency->addItems(currencies);
+    // The currency with the most months first, unless one was chosen.
+    if (currencies.contains(current))
+        m_currency->setCurrentText(current);
+    m_revenueOfCurrency->setFilterFixedString(m_currency->currentText());
+}
+
+void ReportsView::updateChart()
 {
     const QString currency = m_currency->currentText();
     QList<RevenueRow> rows;
-    for (const RevenueRow &r : std::as_const(m_revenue))
-        if (r.currency == currency)
-            rows << r;
+    for (int i = 0; i < m_revenue->rowCount(); ++i)
+        if (m_revenue->row(i).currency == currency)
+            rows << m_revenue->row(i);
     std::sort(rows.begin(), rows.end(), [](const RevenueRow &a, const RevenueRow &b) { return a.month < b.month; });
-
-    m_revenueTable->setRowCount(int(rows.size()));
-    for (int i = 0; i < rows.size(); ++i) {
-        const RevenueRow &r = rows[i];
-        m_revenueTable->setItem(i, 0, new QTableWidgetItem(r.month));
-        auto *count = new QTableWidgetItem(QString::number(r.invoiceCount));
-        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        m_revenueTable->setItem(i, 1, count);
-        m_revenueTable->setItem(i, 2, amountItem(r.net, r.digits));
-        m_revenueTable->setItem(i, 3, amountItem(r.total, r.digits));
-        m_revenueTable->setItem(i, 4, amountItem(r.received, r.digits));
-    }
     m_revenueTable->scrollToBottom();
 
     // The chart shows the last 12 months that have figures.
@@ -216,27 +237,6 @@ void ReportsView::refreshRevenue()
     y->setTitleBrush(pal.color(QPalette::Text));
     invoiced->setColor(pal.color(QPalette::Highlight));
     received->setColor(QColor(80, 170, 110));
-}
-
-void ReportsView::refreshAging()
-{
-    auto aging = m_session.book().aging(m_agingDate->date());
-    const QList<AgingRow> rows = aging ? *aging : QList<AgingRow>();
-    m_agingTable->setRowCount(int(rows.size()));
-    for (int i = 0; i < rows.size(); ++i) {
-        const AgingRow &r = rows[i];
-        m_agingTable->setItem(i, 0, new QTableWidgetItem(r.currency));
-        for (int b = 0; b < 5; ++b) {
-            QTableWidgetItem *item = amountItem(r.amounts[size_t(b)], r.digits);
-            item->setToolTip(tr("%n invoice(s)", nullptr, r.counts[size_t(b)]));
-            m_agingTable->setItem(i, b + 1, item);
-        }
-        QTableWidgetItem *total = amountItem(r.total, r.digits);
-        QFont f = total->font();
-        f.setBold(true);
-        total->setFont(f);
-        m_agingTable->setItem(i, 6, total);
-    }
 }
 
 } // namespace Billstream

@@ -8,11 +8,16 @@ class QChartView;
 class QComboBox;
 class QDateEdit;
 class QLabel;
-class QTableWidget;
+class QSortFilterProxyModel;
+class QTableView;
 
 namespace Billstream {
 
 class Session;
+namespace ReadModels {
+class AgingModel;
+class RevenueModel;
+}
 
 // Reports: revenue by month (invoiced and received, as a chart and as exact figures) and
 // receivables aging as of a date, both from the book the window shows (live or as of).
@@ -22,25 +27,27 @@ class ReportsView final : public QWidget
 public:
     explicit ReportsView(Session &session, QWidget *parent = nullptr);
 
-    QTableWidget *revenueTable() const { return m_revenueTable; }
-    QTableWidget *agingTable() const { return m_agingTable; }
+    ReadModels::RevenueModel *revenueModel() const { return m_revenue; }
+    ReadModels::AgingModel *agingModel() const { return m_aging; }
     void setAgingDate(const QDate &day);
 
 public slots:
     void refresh();
 
 private:
-    void refreshRevenue();
-    void refreshAging();
+    void updateCurrencies();
+    void updateChart();
 
     Session &m_session;
     QComboBox *m_currency;
     QChartView *m_chart;
-    QTableWidget *m_revenueTable;
+    QTableView *m_revenueTable;
     QDateEdit *m_agingDate;
-    QTableWidget *m_agingTable;
+    QTableView *m_agingTable;
     QLabel *m_note;
-    QList<RevenueRow> m_revenue;
+    ReadModels::RevenueModel *m_revenue;
+    QSortFilterProxyModel *m_revenueOfCurrency;
+    ReadModels::AgingModel *m_aging;
 };
 
 } // namespace Billstream

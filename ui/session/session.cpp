@@ -89,6 +89,18 @@ Status Session::setAsOf(const QDateTime &time)
     return {};
 }
 
+Status Session::reopenBook()
+{
+    Result<Book> book = m_asOf.isValid() ? Book::asOf(store(), tenantId(), m_asOf) : Book::live(store(), tenantId(), today());
+    if (!book)
+        return fail(book.error());
+    m_book = std::move(*book);
+    if (auto v = store().dataVersion())
+        m_dataVersion = *v;
+    emit asOfChanged();
+    return {};
+}
+
 Result<Book> Session::liveBook() const
 {
     return Book::live(store(), tenantId(), today());
@@ -112,6 +124,7 @@ void Session::checkForChanges()
         if (auto reached = m_readSide->catchUp(); reached)
             emit reportsChanged();
     }
+    emit externalChange();
     scheduleChanged();
 }
 

@@ -48,6 +48,8 @@ public:
     bool isLive() const { return !m_asOf.isValid(); }
     QDateTime asOf() const { return m_asOf; }
     Status setAsOf(const QDateTime &time);
+    // Opens the book again (after a rebuild replaced the rows) and tells the lists to reload.
+    Status reopenBook();
     const Book &book() const { return *m_book; }
     // The live book even while the lists show the past (editors always write to now).
     Result<Book> liveBook() const;
@@ -62,6 +64,9 @@ public slots:
 signals:
     // The log grew: lists refresh the rows that changed, open editors check their version.
     void changed();
+    // Another connection (a second window, billstream-cli) committed: models that follow only
+    // their own connection's appends re-read.
+    void externalChange();
     // The async projections (activity, revenue) caught up.
     void reportsChanged();
     // The lists switched between live and as-of.
