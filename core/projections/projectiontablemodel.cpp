@@ -61,24 +61,28 @@ Status ProjectionTableModel::openBook()
     return {};
 }
 
-// A reset: new source, filter or order.
+// A reset: new source, filter or order. The first page is fetched after the reset signal.
 void ProjectionTableModel::select()
 {
-    beginResetModel();
-    clearLoaded();
-    m_ids.clear();
-    m_pending = {};
-    m_refreshTimer.stop();
-    m_error.clear();
-    Status s = openBook();
-    if (s) {
-        Result<QList<qint64>> ids = queryIds(*m_book, m_filter, m_sortColumn, m_sortOrder);
-        if (ids)
-            m_ids = std::move(*ids);
-        else
-            s = fail(ids.error());
+    Status s;
+    {
+        const ChangeScope scope(*this);
+        beginResetModel();
+        clearLoaded();
+        m_ids.clear();
+        m_pending = {};
+        m_refreshTimer.stop();
+        m_error.clear();
+        s = openBook();
+        if (s) {
+            Result<QList<qint64>> ids = queryIds(*m_book, m_filter, m_sortColumn, m_sortOrder);
+            if (ids)
+                m_ids = std::move(*ids);
+            else
+                s = fail(ids.error());
+        }
+        endResetModel();
     }
-    endResetModel();
     if (!s) {
         setError(s.error());
         return;
@@ -147,6 +151,7 @@ void ProjectionTableModel::setClock(const Clock *clock)
 void ProjectionTableModel::setLocale(const QLocale &locale)
 {
     m_locale = locale;
+    const ChangeScope scope(*this);
     if (loadedCount() > 0)
         emit dataChanged(index(0, 0), index(loadedCount() - 1, columnCount() - 1), {Qt::DisplayRole});
 }
@@ -163,7 +168,7 @@ bool ProjectionTableModel::canFetchMore(const QModelIndex &parent) const
 
 void ProjectionTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || !m_book)
+    if (parent.isValid() || !m_book || m_inChange)
         return;
     const int from = loadedCount();
     const int count = std::min(m_pageSize, int(m_ids.size()) - from);

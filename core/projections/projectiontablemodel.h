@@ -116,6 +116,22 @@ protected:
 
     void setError(const Error &error);
 
+    // Marks the span of one change notification: fetchMore() called back from a slot while the
+    // model announces a change (QAbstractItemModelTester does that) waits for the next call, so
+    // no insertion ever starts inside another change.
+    class ChangeScope
+    {
+    public:
+        explicit ChangeScope(ProjectionTableModel &m) : m_model(m), m_outer(m.m_inChange) { m.m_inChange = true; }
+        ~ChangeScope() { m_model.m_inChange = m_outer; }
+        ChangeScope(const ChangeScope &) = delete;
+        ChangeScope &operator=(const ChangeScope &) = delete;
+
+    private:
+        ProjectionTableModel &m_model;
+        bool m_outer;
+    };
+
 private:
     void select();
     void eventsAppended(const QString &tenantId, qint64 fromPosition, qint64 toPosition);
@@ -137,6 +153,7 @@ private:
     QLocale m_locale;
     QTimer m_refreshTimer;
     ChangedStreams m_pending;
+    bool m_inChange = false;
 };
 
 // The typed half: rows of `Entry` (InvoiceListEntry, CustomerListEntry), fetched by row id.
@@ -173,6 +190,7 @@ protected:
             return fail(rows.error());
         if (rows->isEmpty())
             return {};
+        const ChangeScope scope(*this);
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows->size()) - 1);
         m_rows.append(*rows);
         endInsertRows();
@@ -181,6 +199,7 @@ protected:
 
     Status syncLoaded(const QList<qint64> &shown, const ChangedStreams *changed) override
     {
+        const ChangeScope scope(*this);
         QList<qint64> before;
         before.reserve(m_rows.size());
         for (const Entry &e : std::as_const(m_rows))

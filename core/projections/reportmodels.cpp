@@ -248,8 +248,9 @@ QVariant AgingModel::headerData(int section, Qt::Orientation orientation, int ro
 
 // --- ActivityModel ------------------------------------------------------------------------------
 
-ActivityModel::ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent)
+ActivityModel::ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent, int pageSize)
     : ReportModel(readSide.store(), tenantId, parent)
+    , m_pageSize(std::max(1, pageSize))
 {
     connect(&readSide, &ReadSide::asyncCaughtUp, this, [this] {
         if (isLive())
@@ -281,7 +282,7 @@ bool ActivityModel::canFetchMore(const QModelIndex &parent) const
 
 void ActivityModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || !m_more || m_rows.isEmpty())
+    if (parent.isValid() || !m_more || m_rows.isEmpty() || inChange())
         return;
     Result<QList<ActivityEntry>> older = book().activity(m_pageSize + 1, m_rows.constLast().position);
     if (!older) {
@@ -293,9 +294,11 @@ void ActivityModel::fetchMore(const QModelIndex &parent)
         older->removeLast();
     if (older->isEmpty())
         return;
+    setInChange(true);
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + older->size()) - 1);
     m_rows.append(*older);
     endInsertRows();
+    setInChange(false);
 }
 
 int ActivityModel::rowCount(const QModelIndex &parent) const

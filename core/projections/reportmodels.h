@@ -48,9 +48,13 @@ protected:
     void scheduleRefresh() { m_timer.start(); }
 
     // Applies the keyed difference between the rows shown and `fresh`.
+    // True while the model announces a change (see ProjectionTableModel::ChangeScope).
+    bool inChange() const { return m_inChange; }
+
     template<typename Row, typename KeyOf>
     void replaceRows(QList<Row> &rows, const QList<Row> &fresh, KeyOf keyOf)
     {
+        const bool outer = std::exchange(m_inChange, true);
         QList<QString> before, after;
         for (const Row &r : std::as_const(rows))
             before << keyOf(r);
@@ -74,6 +78,7 @@ protected:
                 emit dataChanged(index(i, 0), index(i, columnCount() - 1));
             }
         }
+        m_inChange = outer;
     }
 
 private:
@@ -89,6 +94,11 @@ private:
     QLocale m_locale;
     QString m_error;
     QTimer m_timer;
+    bool m_inChange = false;
+
+protected:
+    friend class ActivityModel;
+    void setInChange(bool on) { m_inChange = on; }
 };
 
 // Revenue by month and currency (async projection `revenue`): follows the read side's catch-ups.
@@ -144,8 +154,9 @@ class ActivityModel final : public ReportModel
 public:
     enum Column { Time, Kind, Summary, Actor, ColumnCount };
     Q_ENUM(Column)
-    ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent = nullptr);
+    ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent = nullptr, int pageSize = 200);
     const ActivityEntry &entry(int i) const { return m_rows.at(i); }
+    // Rows fetched at a time (the first page included).
     void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
