@@ -247,6 +247,8 @@ void JsonReader::finish()
         }
         if (it.key().size() > 64)
             key += QStringLiteral("…");
+        if (key.isEmpty())
+            key = QStringLiteral("\"\"");   // the empty key, named visibly
         addViolation(pathOf(key), QStringLiteral("unknown field"));
     }
 }

@@ -216,6 +216,7 @@ void TstDecodeCommand::namesTheProblem_data()
     QTest::newRow("password") << R"({"command":"SetMailSettings","payload":{"smtpUrl":"smtp://h","fromAddress":"a@b.de","password":"x"}})" << "payload.password" << "keychain";
     QTest::newRow("pattern seq") << R"({"command":"SetNumberingPattern","payload":{"pattern":"INV-{YYYY}"}})" << "payload.pattern" << "\\{SEQ\\}";
     QTest::newRow("pattern year") << R"({"command":"SetNumberingPattern","payload":{"pattern":"INV-{SEQ:4}"}})" << "payload.pattern" << "\\{YYYY\\}";
+    QTest::newRow("empty key") << R"({"command":"ArchiveCustomer","aggregateId":"c1","":1,"payload":{"":2}})" << R"("")" << "unknown field";
     QTest::newRow("long unknown key is shortened") << QStringLiteral(R"({"command":"ArchiveCustomer","aggregateId":"c1","%1":1})").arg(QString(5000, u'k'))
                                                    << QString(64, u'k') + QStringLiteral("…") << "unknown field";
 }
