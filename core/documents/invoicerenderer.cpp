@@ -836,6 +836,37 @@ void stampCreationDate(QByteArray &pdf, const QDateTime &time)
     pdf.replace(valueStart, oldLength, value);
 }
 
+// QPdfEngine writes its embedded fonts in the order of a QHash, and Qt seeds every process's
+// hashes at random: without a fixed seed, two processes order the font objects differently.
+// The seed is fixed while a writer exists; rendering is serialised so that no other render
+// resets it midway. (Hashes other threads create meanwhile only lose their random seed.)
+class FixedHashSeed
+{
+public:
+    FixedHashSeed()
+        : m_lock(mutex())
+        , m_reset(!qEnvironmentVariableIsSet("QT_HASH_SEED"))
+    {
+        QHashSeed::setDeterministicGlobalSeed();
+    }
+    ~FixedHashSeed()
+    {
+        if (m_reset)
+            QHashSeed::resetRandomGlobalSeed();
+    }
+    FixedHashSeed(const FixedHashSeed &) = delete;
+    FixedHashSeed &operator=(const FixedHashSeed &) = delete;
+
+private:
+    static std::mutex &mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+    std::lock_guard<std::mutex> m_lock;
+    bool m_reset;
+};
+
 } // namespace
 
 Result<QByteArray> renderInvoicePdf(const InvoiceDocument &document, PaperSize paper)
@@ -845,6 +876,7 @@ Result<QByteArray> renderInvoicePdf(const InvoiceDocument &document, PaperSize p
     const InvoiceRenderer renderer(document, paper);
     QByteArray bytes;
     {
+        const FixedHashSeed fixedSeed;
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
         QPdfWriter writer(&buffer);
