@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QTableView>
@@ -552,6 +553,12 @@ void InvoiceEditor::onLineEdited(const QString &lineItemId, const QString &field
     QString typed = value;
     if (field != QStringLiteral("description"))
         typed.remove(QLatin1Char(' ')).remove(QLatin1Char('%'));
+    m_editingLine = lineItemId;
+    m_editingField = field;
+    const auto done = qScopeGuard([this] {
+        m_editingLine.clear();
+        m_editingField.clear();
+    });
     edit(tr("%1 of %2 → %3").arg(names.value(field), what, typed),
          command(Wire::Command::UpdateLineItem, {{QStringLiteral("lineItemId"), lineItemId}, {field, typed}}),
          command(Wire::Command::UpdateLineItem, {{QStringLiteral("lineItemId"), lineItemId}, {field, oldValue}}));
@@ -768,12 +775,17 @@ void InvoiceEditor::showViolations(const Error &error)
                                            {QStringLiteral("payload.notes"), m_notes}};
     FieldMarks::mark(error, fields);
     // Line-item commands name their fields as payload.quantity …: mark the cell being edited.
-    const QModelIndex current = m_lines->currentIndex();
+    int row = -1;
+    for (int i = 0; i < m_linesModel->items().size(); ++i)
+        if (m_linesModel->items().at(i).lineItemId == m_editingLine)
+            row = i;
     for (const Violation &v : error.violations) {
         const auto m = linePath.match(v.field);
-        const int column = m.hasMatch() ? LineItemsModel::columnOfField(m.captured(1)) : -1;
-        if (column >= 0 && current.isValid())
-            m_linesModel->setViolation(current.row(), column, v.message);
+        int column = m.hasMatch() ? LineItemsModel::columnOfField(m.captured(1)) : -1;
+        if (column < 0)
+            column = LineItemsModel::columnOfField(m_editingField);
+        if (column >= 0 && row >= 0)
+            m_linesModel->setViolation(row, column, v.message);
     }
 }
 

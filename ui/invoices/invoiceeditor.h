@@ -96,6 +96,8 @@ private:
     InvoiceState m_shown;
     qint64 m_shownVersion = 0;
     bool m_updating = false;
+    QString m_editingLine;    // the line whose cell is being committed, for marking a refusal
+    QString m_editingField;
     mutable QHash<QString, QString> m_customerNames;
 
     QLabel *m_heading;
