@@ -14,7 +14,7 @@ int LineItemsModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return int(m_items.size()) + (m_editable ? 1 : 0);
+    return int(m_items.size()) + (m_editable && !m_placeholderHidden ? 1 : 0);
 }
 
 int LineItemsModel::columnCount(const QModelIndex &parent) const
@@ -166,24 +166,28 @@ void LineItemsModel::setItems(const QList<LineItem> &items, const QList<QString>
         return;
     }
     const int oldCount = int(m_items.size());
+    const int added = int(items.size()) - oldCount;
     m_items = items.first(oldCount);
-    m_nets = netAmounts.first(std::min<qsizetype>(oldCount, netAmounts.size()));
+    m_nets = netAmounts;
     if (oldCount > 0)
         emit dataChanged(index(0, 0), index(oldCount - 1, ColumnCount - 1));
-    if (items.size() > oldCount) {
-        // New lines take the place of the empty row, which moves down.
-        if (m_editable)
-            emit dataChanged(index(oldCount, 0), index(oldCount, ColumnCount - 1));
-        const int added = int(items.size()) - oldCount;
-        beginInsertRows({}, oldCount + (m_editable ? 1 : 0), oldCount + (m_editable ? 1 : 0) + added - 1);
+    if (added == 0)
+        return;
+    if (!m_editable) {
+        beginInsertRows({}, oldCount, oldCount + added - 1);
         m_items = items;
-        m_nets = netAmounts;
         endInsertRows();
-        if (m_editable)
-            emit dataChanged(index(oldCount, 0), index(int(m_items.size()), ColumnCount - 1));
-    } else {
-        m_nets = netAmounts;
+        return;
     }
+    // The first new line takes the empty row's place (so the cell being typed in keeps its
+    // index and Tab goes on along the new line); the others and a new empty row come below.
+    m_placeholderHidden = true;
+    m_items = items.first(oldCount + 1);
+    emit dataChanged(index(oldCount, 0), index(oldCount, ColumnCount - 1));
+    beginInsertRows({}, oldCount + 1, oldCount + added);
+    m_items = items;
+    m_placeholderHidden = false;
+    endInsertRows();
 }
 
 void LineItemsModel::setEditable(bool editable)

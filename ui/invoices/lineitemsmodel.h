@@ -53,6 +53,7 @@ private:
     QList<LineItem> m_items;
     QList<QString> m_nets;
     bool m_editable = true;
+    bool m_placeholderHidden = false;   // while new lines take the empty row's place
     QString m_defaultTaxRate;
     QSet<QString> m_highlight;
     QHash<QPair<int, int>, QString> m_violations;
