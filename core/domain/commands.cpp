@@ -155,13 +155,13 @@ std::optional<Command> decodeCreateInvoice(JsonReader &r)
     QList<LineItemInput> items;
     bool itemsOk = true;
     QSet<QString> ids;
-    r.objectArray(QStringLiteral("lineItems"), Presence::Optional, Limits::MaxLineItems, [&](JsonReader &item, int i) {
+    r.objectArray(QStringLiteral("lineItems"), Presence::Optional, Limits::MaxLineItems, [&](JsonReader &item, int) {
         const auto line = readLineItem(item);
         if (!line) {
             itemsOk = false;
             return;
         }
-        if (!line->lineItemId.isEmpty() && Q_UNLIKELY(ids.contains(line->lineItemId))) {
+        if (!line->lineItemId.isEmpty() && ids.contains(line->lineItemId)) {
             item.addViolation(item.pathOf(QStringLiteral("lineItemId")),
                               QStringLiteral("repeats the id of an earlier line item"));
             itemsOk = false;
@@ -169,7 +169,6 @@ std::optional<Command> decodeCreateInvoice(JsonReader &r)
         }
         ids.insert(line->lineItemId);
         items.append(*line);
-        Q_UNUSED(i)
     });
     if (!customerId || (currencyGiven && !currency) || (dueGiven && !dueDate) || (notesGiven && !notes) || !itemsOk)
         return std::nullopt;
@@ -635,9 +634,11 @@ Result<DecodedCommand> decodeCommand(const QJsonObject &json)
     const auto commandId = envelope.text(QStringLiteral("commandId"), {Presence::Optional, 200, false, false});
 
     QJsonObject payload;
+    bool payloadIsObject = true;
     if (envelope.has(QStringLiteral("payload"))) {
         const QJsonValue p = json.value(QStringLiteral("payload"));
-        if (p.isObject())
+        payloadIsObject = p.isObject();
+        if (payloadIsObject)
             payload = p.toObject();
         else
             envelope.addViolation(QStringLiteral("payload"), QStringLiteral("must be an object, not %1").arg(jsonTypeName(p)));
@@ -645,7 +646,8 @@ Result<DecodedCommand> decodeCommand(const QJsonObject &json)
     envelope.finish();
 
     std::optional<Command> command;
-    if (spec) {
+    // A payload of the wrong type is one problem, not one per field it lacks.
+    if (spec && payloadIsObject) {
         JsonReader reader(payload, QStringLiteral("payload"), violations);
         command = spec->decode(reader);
         reader.finish();

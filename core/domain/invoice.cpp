@@ -535,6 +535,17 @@ QString customerNeeded(const InvoiceState &state, const InvoiceCommand &command)
     return {};
 }
 
+bool tenantNeeded(const InvoiceCommand &command)
+{
+    if (const auto *c = std::get_if<CreateInvoice>(&command)) {
+        return !c->currency || std::any_of(c->lineItems.begin(), c->lineItems.end(),
+                                           [](const LineItemInput &item) { return !item.taxRate; });
+    }
+    if (const auto *c = std::get_if<AddLineItem>(&command))
+        return !c->item.taxRate;
+    return std::holds_alternative<IssueInvoice>(command);
+}
+
 InvoiceState evolveInvoice(InvoiceState s, const RecordedEvent &e)
 {
     using namespace Wire::Event;

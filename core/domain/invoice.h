@@ -119,6 +119,9 @@ struct InvoiceContext
 QDate effectiveIssueDate(const IssueInvoice &command, const QDate &today);
 // The customer decide() needs for a command, or "" when it needs none.
 QString customerNeeded(const InvoiceState &state, const InvoiceCommand &command);
+// Whether decide() reads the tenant: its defaults (a missing currency or tax rate) or, for
+// IssueInvoice, its profile, pattern and payment terms.
+bool tenantNeeded(const InvoiceCommand &command);
 
 InvoiceState evolveInvoice(InvoiceState state, const RecordedEvent &event);
 Result<Decision> decideInvoice(const InvoiceState &state, const InvoiceCommand &command, const QString &invoiceId,

@@ -206,10 +206,8 @@ struct InvoicingService::Private
 
         InvoiceContext context;
         context.today = clock.nowUtc().date();
-        const bool needsTenant = std::holds_alternative<CreateInvoice>(command) || std::holds_alternative<AddLineItem>(command)
-                                 || std::holds_alternative<IssueInvoice>(command);
         qint64 tenantVersion = 0;
-        if (needsTenant) {
+        if (tenantNeeded(command)) {
             Result<Loaded<TenantState>> t = tenant(tenantId, LoadPoint::head());
             if (!t)
                 return fail(t.error());

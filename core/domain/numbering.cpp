@@ -2,6 +2,8 @@
 
 #include "core/domain/domainevents.h"
 
+#include <QRegularExpression>
+
 namespace Billstream {
 
 namespace {
@@ -72,9 +74,10 @@ Result<NumberingPattern> NumberingPattern::parse(const QString &text, const QStr
             p.m_parts.append({Part::Kind::Seq, {}, 0});
             hasSeq = true;
         } else if (token.startsWith(QLatin1String("SEQ:"))) {
-            bool ok = false;
-            const int width = token.mid(4).toInt(&ok);
-            if (!ok || width < 1 || width > 10 || token.mid(4).startsWith(u'+')) {
+            static const QRegularExpression digits(QStringLiteral("^[0-9]{1,2}$"));
+            const QString n = token.mid(4);
+            const int width = digits.match(n).hasMatch() ? n.toInt() : 0;
+            if (width < 1 || width > 10) {
                 refuse(QStringLiteral("{%1}: the width of {SEQ:n} must be 1 to 10").arg(token.left(20)));
             } else {
                 p.m_parts.append({Part::Kind::Seq, {}, width});

@@ -108,6 +108,7 @@ void TstDecodeCommand::refuses_data()
     QTest::newRow("commandId number") << R"({"command":"ArchiveCustomer","aggregateId":"c1","commandId":5})" << "ValidationFailed: commandId";
     QTest::newRow("commandId empty") << R"({"command":"ArchiveCustomer","aggregateId":"c1","commandId":""})" << "ValidationFailed: commandId";
     QTest::newRow("payload array") << R"({"command":"ArchiveCustomer","aggregateId":"c1","payload":[]})" << "ValidationFailed: payload";
+    QTest::newRow("payload string, fields not listed") << R"({"command":"RenameCustomer","aggregateId":"c1","payload":"Ann"})" << "ValidationFailed: payload";
     QTest::newRow("envelope all at once") << R"({"command":"RenameCustomer","expectedVersion":-2,"commandId":[],"x":1,"payload":{"name":"","y":2}})"
                                           << "ValidationFailed: aggregateId, expectedVersion, commandId, x, payload.name, payload.y";
 

@@ -143,6 +143,8 @@ private slots:
     void issueReservesTheNumberInTheSameAppend_data();
     void issueReservesTheNumberInTheSameAppend();
     void sendDefaults();
+    void readsOnlyWhatItNeeds_data();
+    void readsOnlyWhatItNeeds();
     void statusChangesFollowTheLifecycle();
     void evolveAndStateJson();
     void evolveIsTolerant();
@@ -413,6 +415,36 @@ void TstInvoiceModel::sendDefaults()
     QVERIFY2(message.contains(QLatin1String("2026-12-20")), qPrintable(message));
     QVERIFY2(message.startsWith(QLatin1String("Dear Ann,")), qPrintable(message));
     QVERIFY2(message.endsWith(QLatin1String("Lidan Ltd.")), qPrintable(message));
+}
+
+void TstInvoiceModel::readsOnlyWhatItNeeds_data()
+{
+    QTest::addColumn<QString>("when");
+    QTest::addColumn<QString>("customer");   // the customer decide() is given
+    QTest::addColumn<bool>("tenant");        // whether decide() reads the tenant
+
+    QTest::newRow("create, all given") << QStringLiteral(R"({"command":"CreateInvoice","payload":{"customerId":"c7","currency":"EUR","lineItems":[{"description":"a","quantity":"1","unitPrice":"1","taxRate":"0"}]}})")
+                                       << "c7" << false;
+    QTest::newRow("create, default currency") << QStringLiteral(R"({"command":"CreateInvoice","payload":{"customerId":"c7"}})") << "c7" << true;
+    QTest::newRow("create, default tax rate") << QStringLiteral(R"({"command":"CreateInvoice","payload":{"customerId":"c7","currency":"EUR","lineItems":[{"description":"a","quantity":"1","unitPrice":"1"}]}})")
+                                              << "c7" << true;
+    QTest::newRow("set customer") << cmd(QStringLiteral("SetInvoiceCustomer"), QStringLiteral(R"({"customerId":"c8"})")) << "c8" << false;
+    QTest::newRow("add with tax rate") << cmd(QStringLiteral("AddLineItem"), QStringLiteral(R"({"description":"a","quantity":"1","unitPrice":"1","taxRate":"0"})")) << "" << false;
+    QTest::newRow("add without tax rate") << cmd(QStringLiteral("AddLineItem"), QStringLiteral(R"({"description":"a","quantity":"1","unitPrice":"1"})")) << "" << true;
+    QTest::newRow("issue") << cmd(QStringLiteral("IssueInvoice")) << "c1" << true;
+    QTest::newRow("send") << cmd(QStringLiteral("SendInvoiceToCustomer")) << "c1" << false;
+    QTest::newRow("payment") << cmd(QStringLiteral("RecordPayment"), QStringLiteral(R"({"amount":"1","date":"2026-01-01"})")) << "" << false;
+    QTest::newRow("notes") << cmd(QStringLiteral("SetInvoiceNotes"), QStringLiteral(R"({"notes":"n"})")) << "" << false;
+}
+
+void TstInvoiceModel::readsOnlyWhatItNeeds()
+{
+    QFETCH(QString, when);
+    QFETCH(QString, customer);
+    QFETCH(bool, tenant);
+    const InvoiceCommand command = std::get<InvoiceCommand>(decoded(when).command);
+    QCOMPARE(customerNeeded(stateOf(draft()), command), customer);
+    QCOMPARE(tenantNeeded(command), tenant);
 }
 
 void TstInvoiceModel::statusChangesFollowTheLifecycle()

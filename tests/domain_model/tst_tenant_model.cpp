@@ -175,6 +175,8 @@ void TstTenantModel::patternRefuses_data()
     QTest::newRow("unknown token") << "{YYYY}{MM}{SEQ}" << list("{MM}");
     QTest::newRow("lower case token") << "{yyyy}{SEQ}" << list("{yyyy}", "{YYYY}");
     QTest::newRow("width 0") << "{YYYY}{SEQ:0}" << list("1 to 10", "{SEQ}");
+    QTest::newRow("width with a space") << "{YYYY}{SEQ: 4}" << list("1 to 10", "{SEQ}");
+    QTest::newRow("width with a sign") << "{YYYY}{SEQ:+4}" << list("1 to 10", "{SEQ}");
     QTest::newRow("width 11") << "{YYYY}{SEQ:11}" << list("1 to 10", "{SEQ}");
     QTest::newRow("stray brace") << "{YYYY}}{SEQ}" << list("'}'");
     QTest::newRow("open brace") << "{YYYY}{SEQ" << list("'{'", "{SEQ}");
