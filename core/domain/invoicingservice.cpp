@@ -14,7 +14,8 @@ namespace Billstream {
 namespace {
 
 // Loads of another tenant's id, of an id of another stream type and of an unused id must read
-// alike (QUALITY.md: tenant B cannot even detect tenant A's streams).
+// alike (QUALITY.md: tenant B cannot even detect tenant A's streams). Only a missing version of
+// a stream this tenant has keeps the loader's message, which names the latest version.
 Error sameNotFound(const Error &e, const QString &what, const QString &id)
 {
     if (e.kind != ErrorKind::NotFound)
@@ -49,13 +50,16 @@ ExpectedVersion expectedFor(qint64 loadedVersion)
     return loadedVersion == 0 ? ExpectedVersion::noStream() : ExpectedVersion::exact(loadedVersion);
 }
 
-// The store reports a taken claim as a violation of "claim:<kind>"; the user needs the field
-// of the command to change.
-Error describeClaimError(Error e)
+// The store reports a taken claim as a violation of "claim:<kind>", and an id that another
+// writer took for a stream of another type meanwhile as one of "streamId"; the user needs the
+// field of the command to change.
+Error describeStoreRefusal(Error e)
 {
     if (e.kind != ErrorKind::ValidationFailed)
         return e;
     for (const Violation &v : std::as_const(e.violations)) {
+        if (v.field == QLatin1String("streamId"))
+            return Error::invalidField(QStringLiteral("aggregateId"), v.message);
         if (v.field == QLatin1String("claim:") + Wire::Claim::CustomerEmail)
             return Error::invalidField(QStringLiteral("payload.email"),
                                        QStringLiteral("another customer of this tenant already uses this e-mail address"));
@@ -343,7 +347,7 @@ Result<AppendResult> InvoicingService::execute(const QString &tenantId, const QJ
 
     Result<AppendResult> result = executeCommand(d->store, ctx, handler);
     if (!result)
-        return fail(describeClaimError(result.error()));
+        return fail(describeStoreRefusal(result.error()));
     return result;
 }
 
