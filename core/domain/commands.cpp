@@ -59,9 +59,7 @@ std::optional<QString> readCurrency(JsonReader &r, const QString &key, Presence 
         return std::nullopt;
     const Result<Currency> currency = Currency::parse(*code, r.pathOf(key));
     if (!currency) {
-        if (currency.error().violations.isEmpty())
-            r.addViolation(r.pathOf(key), currency.error().message);
-        for (const Violation &v : currency.error().violations)
+        for (const Violation &v : violationsOf(currency.error(), r.pathOf(key)))
             r.addViolation(v.field, v.message);
         return std::nullopt;
     }
@@ -549,16 +547,6 @@ const QHash<QString, CommandSpec> &commandSpecs()
     return specs;
 }
 
-QString shorten(const QString &text)
-{
-    QString s = text.left(64);
-    for (QChar &c : s) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = QLatin1Char('?');
-    }
-    return text.size() > 64 ? s + QStringLiteral("…") : s;
-}
-
 } // namespace
 
 QJsonObject Address::toJson() const
@@ -615,7 +603,7 @@ Result<DecodedCommand> decodeCommand(const QJsonObject &json)
     if (name) {
         const auto it = commandSpecs().constFind(*name);
         if (it == commandSpecs().constEnd())
-            envelope.addViolation(QStringLiteral("command"), QStringLiteral("unknown command \"%1\"").arg(shorten(*name)));
+            envelope.addViolation(QStringLiteral("command"), QStringLiteral("unknown command \"%1\"").arg(printable(*name)));
         else
             spec = &*it;
     }

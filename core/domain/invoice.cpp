@@ -1,6 +1,7 @@
 #include "core/domain/invoice.h"
 
 #include "core/domain/domainevents.h"
+#include "core/domain/jsonreader.h"
 
 #include <QJsonArray>
 
@@ -81,6 +82,12 @@ LineItem lineItemFrom(const QJsonObject &p)
                     decimalOf(p.value(kDiscountPercent))};
 }
 
+// How messages name an invoice: by its number once it has one.
+QString label(const InvoiceState &s)
+{
+    return s.number.isEmpty() ? s.id : s.number;
+}
+
 NewEvent statusSet(InvoiceStatus status, const QString &reason = {})
 {
     QJsonObject payload{{kStatus, statusName(status)}};
@@ -92,7 +99,7 @@ NewEvent statusSet(InvoiceStatus status, const QString &reason = {})
 Error frozen(const InvoiceState &s)
 {
     return refusal(QStringLiteral("invoice %1 is %2: only a draft can be edited (void an issued invoice to correct it)")
-                       .arg(s.number.isEmpty() ? s.id : s.number, statusName(s.status)));
+                       .arg(label(s), statusName(s.status)));
 }
 
 // The customer named by a payload must exist in the tenant and be active (DOMAIN.md level 2:
@@ -248,7 +255,7 @@ Result<Decision> issueInvoice(const InvoiceState &s, const IssueInvoice &c, cons
     using namespace Wire::Event;
     if (!s.isDraft())
         return fail(refusal(QStringLiteral("invoice %1 is %2: only a draft can be issued")
-                                .arg(s.number.isEmpty() ? invoiceId : s.number, statusName(s.status))));
+                                .arg(label(s), statusName(s.status))));
     const QDate issueDate = effectiveIssueDate(c, ctx.today);
     const QString issueField = c.issueDate ? QStringLiteral("payload.issueDate") : QStringLiteral("issueDate");
     QList<Violation> violations;
@@ -331,7 +338,7 @@ Result<Decision> sendInvoice(const InvoiceState &s, const SendInvoiceToCustomer 
         break;
     default:
         return fail(refusal(QStringLiteral("invoice %1 is %2: only an issued invoice can be sent")
-                                .arg(s.number.isEmpty() ? s.id : s.number, statusName(s.status))));
+                                .arg(label(s), statusName(s.status))));
     }
     QString to = c.to.value_or(QString());
     if (to.isEmpty() && ctx.customer)
@@ -363,7 +370,7 @@ Result<Decision> recordPayment(const InvoiceState &s, const RecordPayment &c, co
         return fail(refusal(QStringLiteral("invoice %1 is a draft: issue it before recording payments").arg(s.id)));
     default:
         return fail(refusal(QStringLiteral("invoice %1 is %2: it takes no more payments")
-                                .arg(s.number.isEmpty() ? s.id : s.number, statusName(s.status))));
+                                .arg(label(s), statusName(s.status))));
     }
     const std::optional<Currency> currency = Currency::find(s.currency);
     if (!currency)
@@ -372,8 +379,7 @@ Result<Decision> recordPayment(const InvoiceState &s, const RecordPayment &c, co
     const QString amountField = QStringLiteral("payload.amount");
     const Result<Money> amount = parsePaymentAmount(decimalText(c.amount), *currency, amountField);
     if (!amount)
-        violations.append(amount.error().violations.isEmpty() ? QList<Violation>{{amountField, amount.error().message}}
-                                                              : amount.error().violations);
+        violations.append(violationsOf(amount.error(), amountField));
     if (!c.paymentId.isEmpty()
         && std::any_of(s.payments.begin(), s.payments.end(), [&](const Payment &p) { return p.paymentId == c.paymentId; }))
         violations.append({QStringLiteral("payload.paymentId"), QStringLiteral("payment %1 is already recorded").arg(c.paymentId)});
@@ -671,12 +677,12 @@ Result<Decision> decideInvoice(const InvoiceState &s, const InvoiceCommand &comm
                 if (s.status != InvoiceStatus::Issued && s.status != InvoiceStatus::Sent
                     && s.status != InvoiceStatus::PartiallyPaid)
                     return fail(refusal(QStringLiteral("invoice %1 is %2: only an issued, sent or partially paid invoice can be voided")
-                                            .arg(s.number.isEmpty() ? invoiceId : s.number, statusName(s.status))));
+                                            .arg(label(s), statusName(s.status))));
                 d.events << statusSet(InvoiceStatus::Void, cmd.reason);
             } else if constexpr (std::is_same_v<T, DeleteInvoice>) {
                 if (!s.isDraft())
                     return fail(refusal(QStringLiteral("invoice %1 is %2: only a draft can be deleted (void an issued invoice)")
-                                            .arg(s.number.isEmpty() ? invoiceId : s.number, statusName(s.status))));
+                                            .arg(label(s), statusName(s.status))));
                 d.events << statusSet(InvoiceStatus::Deleted);
             }
             return d;

@@ -31,6 +31,23 @@ QString jsonTypeName(const QJsonValue &value)
     return QStringLiteral("undefined");
 }
 
+QList<Violation> violationsOf(const Error &e, const QString &field)
+{
+    return e.violations.isEmpty() ? QList<Violation>{{field, e.message}} : e.violations;
+}
+
+QString printable(const QString &text, int maxLength)
+{
+    if (text.isEmpty())
+        return QStringLiteral("\"\"");
+    QString s = text.left(maxLength);
+    for (QChar &c : s) {
+        if (isControl(c.unicode(), false))
+            c = QLatin1Char('?');
+    }
+    return text.size() > maxLength ? s + QStringLiteral("…") : s;
+}
+
 bool isWellFormedEmail(const QString &email)
 {
     // Deliberately simple (RFC 5321 leaves too much room to check fully): one '@', a non-empty
@@ -131,11 +148,7 @@ std::optional<Decimal> JsonReader::decimal(const QString &key, Presence presence
         return std::nullopt;
     Result<Decimal> parsed = parse(v->toString(), pathOf(key));
     if (!parsed) {
-        const Error &e = parsed.error();
-        if (e.violations.isEmpty())
-            addViolation(pathOf(key), e.message);
-        else
-            m_violations.append(e.violations);
+        m_violations.append(violationsOf(parsed.error(), pathOf(key)));
         return std::nullopt;
     }
     return *parsed;
@@ -240,15 +253,7 @@ void JsonReader::finish()
         if (m_known.contains(it.key()))
             continue;
         // The key is the sender's text: keep the message one readable line.
-        QString key = it.key().left(64);
-        for (QChar &c : key) {
-            if (isControl(c.unicode(), false))
-                c = QLatin1Char('?');
-        }
-        if (it.key().size() > 64)
-            key += QStringLiteral("…");
-        if (key.isEmpty())
-            key = QStringLiteral("\"\"");   // the empty key, named visibly
+        const QString key = printable(it.key());
         addViolation(pathOf(key), QStringLiteral("unknown field"));
     }
 }

@@ -79,6 +79,12 @@ private:
     QSet<QString> m_known;
 };
 
+// The violations an Error carries, or its message as a violation of `field` when it has none.
+QList<Violation> violationsOf(const Error &e, const QString &field);
+// Text from the sender made fit for a one-line message: control characters replaced, at most
+// maxLength characters (then "…"), and the empty string shown as "".
+QString printable(const QString &text, int maxLength = 64);
+
 // Local part, '@', a domain with a dot; no spaces or control characters; at most 254 characters.
 bool isWellFormedEmail(const QString &email);
 // The JSON type of a value as named in messages ("a number", "an object").
