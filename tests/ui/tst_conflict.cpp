@@ -76,12 +76,15 @@ void TestConflict::conflictingEditOffersReload()
     QCOMPARE(editor->undoStack()->count(), 0);
     QVERIFY(editor->lastError().isEmpty());
 
-    // Without reloading (Cancel), the editor says so at the form and keeps the user's text.
-    QVERIFY(runCli(path, {QStringLiteral("exec")}, notesCommand(QStringLiteral("inv-1"), QStringLiteral("Again"))).exitCode == 0);
+    // Without reloading (Cancel), the editor says so under the form; nothing is appended.
+    const CliResult again = runCli(path, {QStringLiteral("exec")}, notesCommand(QStringLiteral("inv-1"), QStringLiteral("Again")));
+    QVERIFY2(again.exitCode == 0, again.err.constData());
     notes->setPlainText(QStringLiteral("Mine"));
     MessageBox::setNextAnswer(QMessageBox::Cancel);
+    const int shown = MessageBox::shownCount();
     emit notes->committed();
-    QVERIFY(editor->lastError().contains(QStringLiteral("changed elsewhere meanwhile")));
+    QCOMPARE(MessageBox::shownCount(), shown + 1);
+    QVERIFY2(editor->lastError().contains(QStringLiteral("changed elsewhere meanwhile")), qPrintable(editor->lastError()));
     QVERIFY(editor->findChild<QLabel *>(QStringLiteral("editorError"))->isVisible());
     auto log = s.store().readStream(s.tenantId(), QStringLiteral("inv-1"));
     QCOMPARE(log->last().payload.value(QStringLiteral("notes")).toString(), QStringLiteral("Again"));

@@ -1,6 +1,21 @@
 #include "ui/mainwindow/mainwindow.h"
 
+#include "uitesthelpers.h"
+
+#include "core/projections/invoicelistmodel.h"
+#include "ui/dialogs/messagebox.h"
+#include "ui/invoices/invoiceeditor.h"
+#include "ui/invoices/invoicelistview.h"
+
 #include <billstream/version.h>
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QFile>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QTableView>
 
 #include <QApplication>
 #include <QLabel>
@@ -10,11 +25,16 @@
 #include <QtTest>
 
 using namespace Billstream;
+using namespace UiTest;
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+    QTemporaryDir m_home;
+
 private slots:
+    void initTestCase() { isolateUserFolders(m_home); }
+
     void opensWithStoreInTitleAndMenus()
     {
         QTemporaryDir dir;
@@ -41,6 +61,144 @@ private slots:
         QTRY_VERIFY((box = w.findChild<QMessageBox *>(QStringLiteral("aboutBox"))) != nullptr);
         QVERIFY(box->text().contains(QStringLiteral(BILLSTREAM_VERSION)));
         box->accept();
+    }
+
+    void firstStartOffersDemoDataOnAWorker()
+    {
+        QTemporaryDir dir;
+        MainWindow w(dir.filePath(QStringLiteral("fresh.sqlite")));
+        w.show();
+        auto *welcome = w.findChild<QWidget *>(QStringLiteral("welcomePanel"));
+        QVERIFY(welcome->isVisible());
+        QVERIFY(w.findChild<QPushButton *>(QStringLiteral("welcomeSetup")));
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(w.findChild<QPushButton *>(QStringLiteral("welcomeDemo")), Qt::LeftButton);
+        // The demo ran on a worker connection; the window's lists pick it up.
+        QTRY_VERIFY(w.invoiceList()->model()->matchingCount() > 500);
+        QVERIFY(!welcome->isVisible());
+        // Rebuilding the lists (worker, cancellable) leaves them as they were.
+        const int before = w.invoiceList()->model()->matchingCount();
+        w.findChild<QAction *>(QStringLiteral("actionRebuild"))->trigger();
+        QTRY_COMPARE(w.invoiceList()->model()->matchingCount(), before);
+        // A second demo into a store with history is refused in plain words.
+        MessageBox::setNextAnswer(QMessageBox::Ok);
+        w.findChild<QAction *>(QStringLiteral("actionDemo"))->trigger();
+        QVERIFY(MessageBox::lastText().contains(QStringLiteral("empty store")));
+    }
+
+    void unreadableStoreSaysWhatToDo()
+    {
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("notes.sqlite"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'x'));
+        f.close();
+        MainWindow w(bad);
+        w.show();
+        QVERIFY(!w.openError().isEmpty());
+        auto *page = w.findChild<QLabel *>(QStringLiteral("openErrorPage"));
+        QVERIFY(page->isVisible());
+        QVERIFY(page->text().contains(QStringLiteral("Open Store")));
+        QVERIFY(!w.findChild<QAction *>(QStringLiteral("actionNewInvoice"))->isEnabled());
+        QVERIFY(w.windowTitle().contains(QStringLiteral("notes.sqlite")));
+
+        // File > Open Store… with a good one: opened, titled, remembered among recent stores.
+        const QString good = dir.filePath(QStringLiteral("good.sqlite"));
+        FileDialog::setNextFileName(good);
+        w.findChild<QAction *>(QStringLiteral("actionOpenStore"))->trigger();
+        QVERIFY(w.openError().isEmpty());
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("good.sqlite")));
+        QCOMPARE(MainWindow::recentStores().value(0), QFileInfo(good).absoluteFilePath());
+        QVERIFY(w.findChild<QAction *>(QStringLiteral("actionNewInvoice"))->isEnabled());
+        // File > New Store… refuses to overwrite an existing file.
+        FileDialog::setNextFileName(bad);
+        MessageBox::setNextAnswer(QMessageBox::Ok);
+        w.findChild<QAction *>(QStringLiteral("actionNewStore"))->trigger();
+        QVERIFY(MessageBox::lastText().contains(QStringLiteral("already exists")));
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("good.sqlite")));
+    }
+
+    void keyboardAndAccessibility()
+    {
+        QTemporaryDir dir;
+        Session::Options options;
+        options.pollIntervalMs = 0;
+        MainWindow w(dir.filePath(QStringLiteral("keys.sqlite")), options);
+        w.show();
+        setUpCompany(*w.session());
+        createCustomer(*w.session(), QStringLiteral("c1"), QStringLiteral("Acme"), QStringLiteral("a@example.com"));
+        createDraft(*w.session(), QStringLiteral("i1"), QStringLiteral("c1"),
+                    QJsonArray{line(QStringLiteral("l1"), QStringLiteral("Consulting"), QStringLiteral("2"), QStringLiteral("100"))});
+        QCOMPARE(w.findChild<QAction *>(QStringLiteral("actionNewInvoice"))->shortcut(), QKeySequence(QKeySequence::New));
+        QCOMPARE(w.findChild<QAction *>(QStringLiteral("actionNewCustomer"))->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+        QCOMPARE(w.findChild<QAction *>(QStringLiteral("actionPage3"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_4));
+        InvoiceEditor *editor = w.openInvoice(QStringLiteral("i1"));
+        // Every input of the window and the editor can be named by a screen reader.
+        QStringList unnamed;
+        const auto inputs = w.findChildren<QWidget *>();
+        for (QWidget *input : inputs) {
+            const bool isInput = qobject_cast<QLineEdit *>(input) || qobject_cast<QComboBox *>(input)
+                                 || qobject_cast<QAbstractSpinBox *>(input) || qobject_cast<QTableView *>(input);
+            if (!isInput || !input->isVisibleTo(&w) || qobject_cast<QLineEdit *>(input->parentWidget())
+                || qobject_cast<QComboBox *>(input->parentWidget()) || qobject_cast<QAbstractSpinBox *>(input->parentWidget()))
+                continue;
+            if (input->accessibleName().isEmpty())
+                unnamed << input->objectName() + QLatin1Char('/') + QString::fromLatin1(input->metaObject()->className());
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", ")));
+        // Tab order in the editor: customer, new customer, currency, due date, notes, lines.
+        QWidget *customer = editor->findChild<QWidget *>(QStringLiteral("customerPicker"));
+        QCOMPARE(customer->nextInFocusChain(), editor->findChild<QWidget *>(QStringLiteral("inlineNewCustomer")));
+        QWidget *notes = editor->findChild<QWidget *>(QStringLiteral("notes"));
+        QWidget *after = notes->nextInFocusChain();
+        while (after && after->focusPolicy() == Qt::NoFocus)
+            after = after->nextInFocusChain();
+        QCOMPARE(after, editor->findChild<QWidget *>(QStringLiteral("lineItems")));
+    }
+
+    void documentActionsFromTheList()
+    {
+        QTemporaryDir dir;
+        Session::Options options;
+        options.pollIntervalMs = 0;
+        MainWindow w(dir.filePath(QStringLiteral("docs.sqlite")), options);
+        w.show();
+        Session &s = *w.session();
+        setUpCompany(s);
+        createCustomer(s, QStringLiteral("c1"), QStringLiteral("Acme"), QStringLiteral("a@example.com"));
+        createDraft(s, QStringLiteral("i1"), QStringLiteral("c1"),
+                    QJsonArray{line(QStringLiteral("l1"), QStringLiteral("Consulting"), QStringLiteral("2"), QStringLiteral("100"))});
+        run(s, command(QStringLiteral("IssueInvoice"), QStringLiteral("i1"), {}));
+        QTableView *table = w.invoiceList()->table();
+        QTRY_COMPARE(table->model()->rowCount(), 1);
+        table->selectRow(0);
+        QMenu *menu = w.invoiceList()->contextMenu();
+        QVERIFY(menu);
+        QStringList names;
+        for (QAction *a : menu->actions())
+            if (!a->isSeparator())
+                names << a->objectName();
+        QCOMPARE(names, (QStringList{QStringLiteral("menuOpen"), QStringLiteral("menuIssue"), QStringLiteral("menuPay"),
+                                     QStringLiteral("menuVoid"), QStringLiteral("menuSend"), QStringLiteral("menuExportPdf"),
+                                     QStringLiteral("menuPrint"), QStringLiteral("menuDelete")}));
+        QVERIFY(!menu->findChild<QAction *>(QStringLiteral("menuIssue"))->isEnabled());
+        QVERIFY(menu->findChild<QAction *>(QStringLiteral("menuPay"))->isEnabled());
+
+        const QString pdf = dir.filePath(QStringLiteral("invoice.pdf"));
+        FileDialog::setNextFileName(pdf);
+        menu->findChild<QAction *>(QStringLiteral("menuExportPdf"))->trigger();
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+
+        const QString csv = dir.filePath(QStringLiteral("list.csv"));
+        FileDialog::setNextFileName(csv);
+        w.findChild<QAction *>(QStringLiteral("actionExportCsv"))->trigger();
+        QFile list(csv);
+        QVERIFY(list.open(QIODevice::ReadOnly));
+        const QByteArray text = list.readAll();
+        QVERIFY(text.contains("INV-2026-0001") || text.contains("Acme"));
     }
 };
 

@@ -81,7 +81,9 @@ CustomerEditor::CustomerEditor(Session &session, const QString &customerId, QWid
     cityRow->addWidget(m_postalCode);
     cityRow->addWidget(m_city, 1);
     cityRow->addWidget(m_country);
-    form->addRow(tr("&Postal code, city, country:"), cityRow);
+    auto *cityLabel = new QLabel(tr("&Postal code, city, country:"), this);
+    cityLabel->setBuddy(m_postalCode);
+    form->addRow(cityLabel, cityRow);
     m_taxId = field(QStringLiteral("customerTaxId"), tr("Tax id"));
     form->addRow(tr("&Tax id:"), m_taxId);
     outer->addLayout(form);

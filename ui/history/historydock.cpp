@@ -57,7 +57,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole) {
         switch (index.column()) {
         case Version: return e.version;
-        case Time: return QLocale().toString(e.recordedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case Time: return QLocale().toString(e.recordedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm"));
         case Event: return e.type;
         case Actor: return e.actor;
         case Change: return e.sentence;
@@ -114,6 +114,8 @@ HistoryDock::HistoryDock(QWidget *parent)
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Version, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Time, QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->setColumnHidden(HistoryModel::Event, true);
     m_table->setColumnHidden(HistoryModel::Actor, true);
     layout->addWidget(m_table, 1);

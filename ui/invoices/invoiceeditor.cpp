@@ -114,8 +114,21 @@ void InvoiceEditor::buildUi()
     m_void->setObjectName(QStringLiteral("voidButton"));
     m_delete = new QPushButton(tr("&Delete Draft…"), this);
     m_delete->setObjectName(QStringLiteral("deleteButton"));
-    for (QPushButton *b : {m_issue, m_pay, m_void, m_delete})
+    m_send = new QPushButton(tr("&Send…"), this);
+    m_send->setObjectName(QStringLiteral("sendButton"));
+    m_send->setToolTip(tr("E-mail this invoice as a PDF (Ctrl+E)"));
+    m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_print = new QPushButton(tr("P&rint…"), this);
+    m_print->setObjectName(QStringLiteral("printButton"));
+    m_print->setToolTip(tr("Print preview of the invoice document (Ctrl+P)"));
+    m_print->setShortcut(QKeySequence::Print);
+    m_pdf = new QPushButton(tr("E&xport PDF…"), this);
+    m_pdf->setObjectName(QStringLiteral("exportPdfButton"));
+    for (QPushButton *b : {m_issue, m_pay, m_void, m_delete, m_send, m_print, m_pdf})
         head->addWidget(b);
+    connect(m_send, &QPushButton::clicked, this, [this] { emit sendRequested(m_id); });
+    connect(m_print, &QPushButton::clicked, this, [this] { emit printRequested(m_id); });
+    connect(m_pdf, &QPushButton::clicked, this, [this] { emit exportPdfRequested(m_id); });
     connect(m_issue, &QPushButton::clicked, this, &InvoiceEditor::issue);
     connect(m_pay, &QPushButton::clicked, this, &InvoiceEditor::recordPayment);
     connect(m_void, &QPushButton::clicked, this, &InvoiceEditor::voidInvoice);
@@ -153,7 +166,9 @@ void InvoiceEditor::buildUi()
     m_newCustomer->setToolTip(tr("Create a customer and bill this invoice to them"));
     m_newCustomer->setAccessibleName(tr("New customer"));
     customerRow->addWidget(m_newCustomer);
-    form->addRow(tr("&Customer:"), customerRow);
+    auto *customerLabel = new QLabel(tr("&Customer:"), this);
+    customerLabel->setBuddy(m_customer);
+    form->addRow(customerLabel, customerRow);
     m_currency = new QComboBox(this);
     m_currency->setObjectName(QStringLiteral("currencyPicker"));
     m_currency->setAccessibleName(tr("Currency"));
@@ -171,7 +186,9 @@ void InvoiceEditor::buildUi()
     m_issueDate->setObjectName(QStringLiteral("issueDate"));
     dates->addWidget(m_issueDate);
     dates->addStretch(1);
-    form->addRow(tr("Du&e date:"), dates);
+    auto *dueLabel = new QLabel(tr("Du&e date:"), this);
+    dueLabel->setBuddy(m_dueDate);
+    form->addRow(dueLabel, dates);
     m_notes = new NotesEdit(this);
     m_notes->setObjectName(QStringLiteral("notes"));
     m_notes->setAccessibleName(tr("Notes"));
@@ -421,6 +438,8 @@ void InvoiceEditor::display(const InvoiceState &state, bool readOnly, const QSet
         totals = t.error().message.toHtmlEscaped();
     }
     m_totals->setText(totals);
+    if (const auto currency = Currency::find(state.currency))
+        m_linesModel->setCurrencyDigits(currency->minorDigits());
     m_linesModel->setEditable(!readOnly);
     m_linesModel->setItems(state.lineItems, nets);
     m_linesModel->setHighlighted(highlight);
@@ -441,8 +460,13 @@ void InvoiceEditor::display(const InvoiceState &state, bool readOnly, const QSet
                       || state.status == InvoiceStatus::PartiallyPaid;
     m_pay->setVisible(open);
     m_void->setVisible(open);
-    for (QPushButton *b : {m_issue, m_pay, m_void, m_delete})
+    for (QPushButton *b : {m_issue, m_pay, m_void, m_delete, m_send})
         b->setEnabled(live);
+    // Documents exist for drafts (a preview) and issued invoices; a deleted draft has none.
+    const bool hasDocument = state.status != InvoiceStatus::Deleted && state.status != InvoiceStatus::None;
+    m_send->setVisible(state.status != InvoiceStatus::Void && hasDocument);
+    m_print->setVisible(hasDocument);
+    m_pdf->setVisible(hasDocument);
 
     if (isPreviewing()) {
         const HistoryEntry &e = m_timeline.entries().at(m_shownVersion - 1);

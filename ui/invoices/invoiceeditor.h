@@ -68,6 +68,12 @@ public slots:
     // The log grew: new events join the history; the form follows unless the user is typing.
     void onStoreChanged();
 
+signals:
+    // The document actions, carried out by the main window (send dialog, print, PDF file).
+    void sendRequested(const QString &invoiceId);
+    void printRequested(const QString &invoiceId);
+    void exportPdfRequested(const QString &invoiceId);
+
 protected:
     void refreshFromStore() override;
     void showViolations(const Error &error) override;
@@ -118,6 +124,9 @@ private:
     QPushButton *m_pay;
     QPushButton *m_void;
     QPushButton *m_delete;
+    QPushButton *m_send;
+    QPushButton *m_print;
+    QPushButton *m_pdf;
 };
 
 } // namespace Billstream

@@ -175,6 +175,16 @@ QMenu *InvoiceListView::contextMenu()
     voidAction->setObjectName(QStringLiteral("menuVoid"));
     voidAction->setEnabled(live && rows.size() == 1 && open == 1);
     m_menu->addSeparator();
+    QAction *send = m_menu->addAction(tr("&Send…"), this, [this, first] { emit sendInvoice(first); });
+    send->setObjectName(QStringLiteral("menuSend"));
+    send->setEnabled(live && rows.size() == 1);
+    QAction *pdf = m_menu->addAction(tr("E&xport PDF…"), this, [this, first] { emit exportPdf(first); });
+    pdf->setObjectName(QStringLiteral("menuExportPdf"));
+    pdf->setEnabled(rows.size() == 1);
+    QAction *print = m_menu->addAction(tr("P&rint…"), this, [this, first] { emit printInvoice(first); });
+    print->setObjectName(QStringLiteral("menuPrint"));
+    print->setEnabled(rows.size() == 1);
+    m_menu->addSeparator();
     QAction *del = m_menu->addAction(drafts > 1 ? tr("&Delete %n Drafts…", nullptr, drafts) : tr("&Delete Draft…"), this,
                                      &InvoiceListView::deleteSelected);
     del->setObjectName(QStringLiteral("menuDelete"));

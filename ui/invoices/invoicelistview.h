@@ -41,6 +41,9 @@ signals:
     void openInvoice(const QString &id);
     void recordPayment(const QString &id);
     void voidInvoice(const QString &id);
+    void sendInvoice(const QString &id);
+    void printInvoice(const QString &id);
+    void exportPdf(const QString &id);
 
 private:
     void applyFilter();

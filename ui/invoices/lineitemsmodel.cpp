@@ -75,8 +75,11 @@ QVariant LineItemsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case LineItemIdRole: return item.lineItemId;
     case Qt::DisplayRole:
-    case Qt::EditRole:
     case Qt::AccessibleTextRole:
+        if (col == UnitPrice)
+            return item.unitPrice.toString(std::max(m_currencyDigits, item.unitPrice.normalized().scale()));
+        [[fallthrough]];
+    case Qt::EditRole:
         if (col == Net)
             return m_nets.value(row);
         return cellText(item, col);

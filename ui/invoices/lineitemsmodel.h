@@ -31,6 +31,8 @@ public:
     void setItems(const QList<LineItem> &items, const QList<QString> &netAmounts);
     void setEditable(bool editable);
     void setDefaultTaxRate(const QString &rate) { m_defaultTaxRate = rate; }
+    // Unit prices show at least the currency's minor digits (2064 → 2064.00).
+    void setCurrencyDigits(int digits) { m_currencyDigits = digits; }
     // Cells to highlight (history preview) and cells with a violation (tooltip = message).
     void setHighlighted(const QSet<QString> &keys);
     void setViolation(int row, int column, const QString &message);
@@ -55,6 +57,7 @@ private:
     bool m_editable = true;
     bool m_placeholderHidden = false;   // while new lines take the empty row's place
     QString m_defaultTaxRate;
+    int m_currencyDigits = 2;
     QSet<QString> m_highlight;
     QHash<QPair<int, int>, QString> m_violations;
 };

@@ -1,5 +1,9 @@
 #include "ui/mainwindow/mainwindow.h"
 
+#include "core/documents/csvexport.h"
+#include "core/documents/invoicedocument.h"
+#include "core/documents/invoicerenderer.h"
+#include "core/mail/backgroundmailer.h"
 #include "core/projections/demodata.h"
 #include "core/projections/invoicelistprojection.h"
 #include "ui/activity/activityview.h"
@@ -12,6 +16,8 @@
 #include "ui/invoices/invoiceeditor.h"
 #include "ui/invoices/invoicelistview.h"
 #include "ui/reports/reportsview.h"
+#include "ui/print/invoiceprinting.h"
+#include "ui/send/senddialog.h"
 #include "ui/settings/settingsdialog.h"
 #include "ui/work/backgroundjob.h"
 
@@ -19,9 +25,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -211,6 +220,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_newInvoice);
     file->addAction(m_newCustomer);
+    file->addSeparator();
+    QAction *csv = file->addAction(tr("E&xport Invoice List as CSV…"), this, &MainWindow::exportListCsv);
+    csv->setObjectName(QStringLiteral("actionExportCsv"));
     file->addSeparator();
     file->addAction(m_rebuild);
     file->addAction(m_demo);
@@ -427,11 +439,15 @@ void MainWindow::buildPages()
         if (InvoiceEditor *e = openInvoice(id))
             e->voidInvoice();
     });
+    connect(m_invoiceList, &InvoiceListView::sendInvoice, this, &MainWindow::sendInvoice);
+    connect(m_invoiceList, &InvoiceListView::printInvoice, this, &MainWindow::printInvoice);
+    connect(m_invoiceList, &InvoiceListView::exportPdf, this, &MainWindow::exportInvoicePdf);
     connect(m_customerList, &CustomerListView::openCustomer, this, &MainWindow::openCustomer);
     connect(m_activity, &ActivityView::openAt, this, &MainWindow::openActivityEntry);
     connect(&s, &Session::changed, this, [this] {
         updateWelcome();
         updateTitle();
+        startMailerIfConfigured();
     });
     connect(&s, &Session::asOfChanged, this, &MainWindow::updateAsOfUi);
 
@@ -442,10 +458,12 @@ void MainWindow::buildPages()
     m_pages->setCurrentIndex(0);
     updateWelcome();
     updateAsOfUi();
+    startMailerIfConfigured();
 }
 
 void MainWindow::clearPages()
 {
+    delete m_mailer;
     if (m_history)
         m_history->setEditor(nullptr);
     if (m_pages) {
@@ -571,6 +589,9 @@ InvoiceEditor *MainWindow::openInvoice(const QString &id)
     InvoiceEditor *editor = invoiceEditor(id);
     if (!editor) {
         editor = new InvoiceEditor(*m_session, id, m_invoiceTabs);
+        connect(editor, &InvoiceEditor::sendRequested, this, &MainWindow::sendInvoice);
+        connect(editor, &InvoiceEditor::printRequested, this, &MainWindow::printInvoice);
+        connect(editor, &InvoiceEditor::exportPdfRequested, this, &MainWindow::exportInvoicePdf);
         addEditorTab(m_invoiceTabs, editor);
     }
     showPage(InvoicesPage);
@@ -686,6 +707,8 @@ void MainWindow::setAsOf(const QDateTime &time)
 void MainWindow::backToNow()
 {
     setAsOf({});
+    const QSignalBlocker block(m_asOfEdit);
+    m_asOfEdit->setDateTime(QDateTime::currentDateTime());
 }
 
 void MainWindow::updateAsOfUi()
@@ -722,9 +745,13 @@ void MainWindow::updateAsOfUi()
             if (!editor)
                 continue;
             if (live) {
+                editor->setEnabled(true);
                 editor->reload();
             } else if (auto pos = Book::positionAt(m_session->store(), m_session->asOf())) {
-                editor->previewVersion(std::max<qint64>(1, editor->versionAtPosition(*pos)));
+                // Something that did not exist yet then is shown greyed at its first version.
+                const qint64 version = editor->versionAtPosition(*pos);
+                editor->previewVersion(std::max<qint64>(1, version));
+                editor->setEnabled(version > 0);
             }
         }
     }
@@ -806,6 +833,101 @@ void MainWindow::rebuildLists()
     }
     m_session->reopenBook();
     m_session->checkForChanges();
+}
+
+void MainWindow::startMailerIfConfigured()
+{
+    if (m_mailer || !m_session || m_session->store().isReadOnly())
+        return;
+    // Nothing can be delivered without mail settings; the mailer starts once they exist.
+    auto tenant = m_session->service().loadTenant(m_session->tenantId());
+    if (!tenant || !tenant->state.mail)
+        return;
+    BackgroundMailer::Options options;
+    options.storePath = m_storePath;
+    options.tenantId = m_session->tenantId();
+    m_mailer = new BackgroundMailer(options, this);
+    connect(m_session.get(), &Session::changed, m_mailer, &BackgroundMailer::wake);
+    connect(m_mailer, &BackgroundMailer::startFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("E-mail is not sent in the background: %1").arg(message), 10000);
+    });
+    connect(m_mailer, &BackgroundMailer::deliverySent, this,
+            [this](const QString &, const QString &) { statusBar()->showMessage(tr("Invoice sent."), 5000); });
+    connect(m_mailer, &BackgroundMailer::deliveryFailed, this, [this](const QString &, const QString &, const QString &reason) {
+        statusBar()->showMessage(tr("An invoice could not be sent: %1").arg(reason), 10000);
+    });
+    m_mailer->start();
+}
+
+void MainWindow::sendInvoice(const QString &id)
+{
+    if (!m_session || !m_session->isLive())
+        return;
+    startMailerIfConfigured();
+    SendDialogContext ctx;
+    ctx.service = &m_session->service();
+    ctx.tenantId = m_session->tenantId();
+    Session *session = m_session.get();
+    ctx.execute = [session](const QJsonObject &c) { return session->execute(c); };
+    ctx.mailer = m_mailer;
+    SendDialog::openFor(ctx, id, this);
+}
+
+void MainWindow::printInvoice(const QString &id)
+{
+    if (!m_session)
+        return;
+    auto dialog = InvoicePrinting::openPreview(m_session->service(), m_session->tenantId(), id, this);
+    if (!dialog)
+        MessageBox::warning(this, tr("Print"), tr("This invoice cannot be printed."), dialog.error().message);
+}
+
+void MainWindow::exportInvoicePdf(const QString &id)
+{
+    if (!m_session)
+        return;
+    auto document = loadInvoiceDocument(m_session->service(), m_session->tenantId(), id);
+    if (!document) {
+        MessageBox::warning(this, tr("Export PDF"), tr("This invoice has no document to export."), document.error().message);
+        return;
+    }
+    QString name = document->number.isEmpty() ? tr("draft-invoice") : document->number;
+    name.replace(QLatin1Char('/'), QLatin1Char('-'));
+    const QString path = FileDialog::getSaveFileName(this, tr("Export PDF"), QDir::home().filePath(name + QStringLiteral(".pdf")),
+                                                     tr("PDF documents (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    auto pdf = renderInvoicePdf(*document, defaultPaperSize(*document));
+    QSaveFile file(path);
+    if (!pdf || !file.open(QIODevice::WriteOnly) || file.write(*pdf) != pdf->size() || !file.commit()) {
+        MessageBox::warning(this, tr("Export PDF"),
+                            tr("The PDF could not be written to %1.").arg(QDir::toNativeSeparators(path)),
+                            pdf ? file.errorString() : pdf.error().message);
+        return;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+void MainWindow::exportListCsv()
+{
+    if (!m_session)
+        return;
+    const QString path = FileDialog::getSaveFileName(this, tr("Export Invoice List"), QDir::home().filePath(QStringLiteral("invoices.csv")),
+                                                     tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    // The rows the list shows: its filter, in the book it shows (live or as of).
+    ListFilter filter;
+    if (auto *status = m_invoiceList->findChild<QComboBox *>(QStringLiteral("statusFilter")))
+        filter.status = status->currentData().toString();
+    filter.search = m_search->text().trimmed();
+    auto rows = m_session->book().invoices(filter, InvoiceSort::Created, Qt::AscendingOrder);
+    Status written = rows ? writeInvoiceListCsv(path, *rows, CsvOptions{true}) : Status(fail(rows.error()));
+    if (!written) {
+        MessageBox::warning(this, tr("Export Invoice List"), tr("The list could not be exported."), written.error().message);
+        return;
+    }
+    statusBar()->showMessage(tr("Saved %n invoice(s) to %1", nullptr, int(rows->size())).arg(QDir::toNativeSeparators(path)), 5000);
 }
 
 void MainWindow::loadDemoData()

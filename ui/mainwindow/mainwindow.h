@@ -22,6 +22,7 @@ class QUndoGroup;
 namespace Billstream {
 
 class ActivityView;
+class BackgroundMailer;
 class CustomerEditor;
 class CustomerListView;
 class DocumentEditor;
@@ -76,6 +77,11 @@ public slots:
     void rebuildLists();
     void loadDemoData();
     void closeCurrentTab();
+    // The document actions of ui/send and ui/print, and a PDF file.
+    void sendInvoice(const QString &id);
+    void printInvoice(const QString &id);
+    void exportInvoicePdf(const QString &id);
+    void exportListCsv();
 
 private:
     void init(const Session::Options &options);
@@ -91,11 +97,13 @@ private:
     void onCurrentEditorChanged();
     void addEditorTab(QTabWidget *tabs, DocumentEditor *editor);
     void applySearch();
+    void startMailerIfConfigured();
     void openActivityEntry(const QString &streamType, const QString &streamId, qint64 position);
 
     QString m_storePath;
     Session::Options m_options;
     std::unique_ptr<Session> m_session;
+    QPointer<BackgroundMailer> m_mailer;   // runs once the tenant has mail settings
     QString m_openError;
 
     QListWidget *m_sidebar = nullptr;

@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QGroupBox>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -98,6 +99,7 @@ ReportsView::ReportsView(Session &session, QWidget *parent)
     split->addWidget(m_revenueTable);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({700, 460});
     revenueLayout->addWidget(split, 1);
     layout->addWidget(revenueBox, 3);
 
@@ -166,9 +168,12 @@ void ReportsView::refresh()
 void ReportsView::updateCurrencies()
 {
     QStringList currencies;
-    for (int i = 0; i < m_revenue->rowCount(); ++i)
+    QHash<QString, int> months;
+    for (int i = 0; i < m_revenue->rowCount(); ++i) {
         if (!currencies.contains(m_revenue->row(i).currency))
             currencies << m_revenue->row(i).currency;
+        ++months[m_revenue->row(i).currency];
+    }
     currencies.sort();
     QStringList shown;
     for (int i = 0; i < m_currency->count(); ++i)
@@ -179,9 +184,14 @@ void ReportsView::updateCurrencies()
     const QSignalBlocker block(m_currency);
     m_currency->clear();
     m_currency->addItems(currencies);
-    // The currency with the most months first, unless one was chosen.
-    if (currencies.contains(current))
-        m_currency->setCurrentText(current);
+    // The currency chosen before, else the one with the most months of business.
+    QString pick = current;
+    if (!currencies.contains(pick)) {
+        for (const QString &c : std::as_const(currencies))
+            if (pick.isEmpty() || !currencies.contains(pick) || months.value(c) > months.value(pick))
+                pick = c;
+    }
+    m_currency->setCurrentText(pick);
     m_revenueOfCurrency->setFilterFixedString(m_currency->currentText());
 }
 
@@ -206,7 +216,8 @@ void ReportsView::updateChart()
     QStringList months;
     qreal top = 0;
     for (const RevenueRow &r : recent) {
-        months << r.month;
+        // "2026-03" → "03/26": short enough to stand upright under a bar.
+        months << (r.month.size() == 7 ? r.month.mid(5) + QLatin1Char('/') + r.month.mid(2, 2) : r.month);
         invoiced->append(plotValue(r.net, r.digits));
         received->append(plotValue(r.received, r.digits));
         top = std::max({top, plotValue(r.net, r.digits), plotValue(r.received, r.digits)});
@@ -217,7 +228,7 @@ void ReportsView::updateChart()
     chart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     x->append(months);
-    x->setLabelsAngle(-45);
+    x->setLabelsAngle(0);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
     auto *y = new QValueAxis;

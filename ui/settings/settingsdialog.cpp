@@ -50,7 +50,9 @@ SettingsDialog::SettingsDialog(Session &session, QWidget *parent)
     city->addWidget(m_postalCode);
     city->addWidget(m_city, 1);
     city->addWidget(m_country);
-    cform->addRow(tr("&Postal code, city, country:"), city);
+    auto *cityLabel = new QLabel(tr("&Postal code, city, country:"), company);
+    cityLabel->setBuddy(m_postalCode);
+    cform->addRow(cityLabel, city);
     m_taxId = line(QStringLiteral("companyTaxId"), tr("Tax id"));
     cform->addRow(tr("&Tax id:"), m_taxId);
     m_email = line(QStringLiteral("companyEmail"), tr("E-mail"));
