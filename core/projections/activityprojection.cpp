@@ -40,37 +40,20 @@ constexpr const char *SqlContinue =
 
 constexpr int MaxSummary = 200;
 
-const QString kCreated = QStringLiteral("created");
-const QString kLines = QStringLiteral("linesAdded");
-const QString kLinesChanged = QStringLiteral("linesChanged");
-const QString kLinesRemoved = QStringLiteral("linesRemoved");
-const QString kCustomer = QStringLiteral("customer");
-const QString kCurrency = QStringLiteral("currency");
-const QString kStatus = QStringLiteral("status");
-const QString kDueDate = QStringLiteral("dueDate");
-const QString kNotes = QStringLiteral("notes");
-const QString kNumber = QStringLiteral("number");
-const QString kIssueDate = QStringLiteral("issueDate");
-const QString kPayment = QStringLiteral("payment");
-const QString kPaymentDate = QStringLiteral("paymentDate");
-const QString kVoidReason = QStringLiteral("voidReason");
-const QString kSendTo = QStringLiteral("sendTo");
-const QString kSent = QStringLiteral("sent");
-const QString kSendFailed = QStringLiteral("sendFailed");
-const QString kName = QStringLiteral("name");
-const QString kEmail = QStringLiteral("email");
-const QString kAddress = QStringLiteral("address");
-const QString kTaxId = QStringLiteral("taxId");
-const QString kArchived = QStringLiteral("archived");
-const QString kProfile = QStringLiteral("profile");
-const QString kPattern = QStringLiteral("pattern");
-const QString kDefaults = QStringLiteral("defaults");
-const QString kMail = QStringLiteral("mail");
-const QString kParties = QStringLiteral("parties");
-
-void increment(QJsonObject &facts, const QString &key)
+// The JSON names of the facts, in Facts::Key order.
+const std::array<QString, ActivityProjection::Facts::KeyCount> &factNames()
 {
-    facts.insert(key, facts.value(key).toInt() + 1);
+    static const std::array<QString, ActivityProjection::Facts::KeyCount> names = {
+        QStringLiteral("created"),  QStringLiteral("notes"),        QStringLiteral("parties"),
+        QStringLiteral("sent"),     QStringLiteral("address"),      QStringLiteral("taxId"),
+        QStringLiteral("archived"), QStringLiteral("defaults"),     QStringLiteral("mail"),
+        QStringLiteral("linesAdded"), QStringLiteral("linesChanged"), QStringLiteral("linesRemoved"),
+        QStringLiteral("customer"), QStringLiteral("currency"),     QStringLiteral("status"),
+        QStringLiteral("dueDate"),  QStringLiteral("number"),       QStringLiteral("issueDate"),
+        QStringLiteral("payment"),  QStringLiteral("paymentDate"),  QStringLiteral("voidReason"),
+        QStringLiteral("sendTo"),   QStringLiteral("sendFailed"),   QStringLiteral("name"),
+        QStringLiteral("email"),    QStringLiteral("profile"),      QStringLiteral("pattern")};
+    return names;
 }
 
 QString dateText(const QDate &d)
@@ -115,123 +98,178 @@ Status ActivityProjection::dropSchema(QSqlDatabase &db)
     return ReadSql::exec(ReadSql::handleOf(db), DropSchema, QStringLiteral("drop the activity table"));
 }
 
+QByteArray ActivityProjection::Facts::toJson() const
+{
+    QJsonObject o;
+    for (int k = 0; k < KeyCount; ++k) {
+        if (!has(Key(k)))
+            continue;
+        if (k < LinesAdded)
+            o.insert(factNames()[size_t(k)], true);
+        else if (k < Customer)
+            o.insert(factNames()[size_t(k)], count(Key(k)));
+        else
+            o.insert(factNames()[size_t(k)], text(Key(k)));
+    }
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+ActivityProjection::Facts ActivityProjection::Facts::fromJson(QByteArrayView json)
+{
+    Facts f;
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray(json.data(), json.size())).object();
+    for (int k = 0; k < KeyCount; ++k) {
+        const QJsonValue v = o.value(factNames()[size_t(k)]);
+        if (v.isUndefined())
+            continue;
+        f.set(Key(k));
+        if (k >= LinesAdded && k < Customer)
+            f.counts[size_t(k - LinesAdded)] = v.toInt();
+        else if (k >= Customer)
+            f.texts[size_t(k)] = v.toString();
+    }
+    return f;
+}
+
 // The facts come from the domain's own reading of each event (its evolve functions applied to
-// an empty state), so the feed never disagrees with the aggregates about what an event means.
-QJsonObject ActivityProjection::accumulate(QJsonObject facts, const RecordedEvent &e)
+// an empty state) where a field is read, so the feed never disagrees with the aggregates.
+void ActivityProjection::accumulate(Facts &f, const RecordedEvent &e)
 {
     using namespace Wire::Event;
     if (e.streamType == Wire::StreamType::Invoice) {
+        // Events whose mere presence is the fact need no reading.
+        if (e.type == LineItemAdded) {
+            f.add(Facts::LinesAdded);
+            return;
+        }
+        if (e.type == LineItemUpdated) {
+            f.add(Facts::LinesChanged);
+            return;
+        }
+        if (e.type == LineItemRemoved) {
+            f.add(Facts::LinesRemoved);
+            return;
+        }
+        if (e.type == InvoiceCreated) {
+            f.set(Facts::Created);
+            return;
+        }
+        if (e.type == InvoiceNotesSet) {
+            f.set(Facts::Notes);
+            return;
+        }
+        if (e.type == InvoicePartiesRecorded) {
+            f.set(Facts::Parties);
+            return;
+        }
+        if (e.type == InvoiceSent) {
+            f.set(Facts::Sent);
+            return;
+        }
         const InvoiceState s = evolveInvoice(InvoiceState{}, e);
-        if (e.type == InvoiceCreated)
-            facts.insert(kCreated, true);
-        else if (e.type == InvoiceCustomerSet)
-            facts.insert(kCustomer, s.customerId);
+        if (e.type == InvoiceCustomerSet)
+            f.set(Facts::Customer, s.customerId);
         else if (e.type == InvoiceCurrencySet)
-            facts.insert(kCurrency, s.currency);
+            f.set(Facts::Currency, s.currency);
         else if (e.type == InvoiceStatusSet) {
-            facts.insert(kStatus, statusName(s.status));
+            f.set(Facts::Status, statusName(s.status));
             if (s.status == InvoiceStatus::Void)
-                facts.insert(kVoidReason, s.voidReason);
+                f.set(Facts::VoidReason, s.voidReason);
         } else if (e.type == InvoiceDueDateSet)
-            facts.insert(kDueDate, dateText(s.dueDate));
-        else if (e.type == InvoiceNotesSet)
-            facts.insert(kNotes, true);
-        else if (e.type == LineItemAdded)
-            increment(facts, kLines);
-        else if (e.type == LineItemUpdated)
-            increment(facts, kLinesChanged);
-        else if (e.type == LineItemRemoved)
-            increment(facts, kLinesRemoved);
+            f.set(Facts::DueDate, dateText(s.dueDate));
         else if (e.type == InvoiceNumberAssigned) {
-            facts.insert(kNumber, s.number);
-            facts.insert(kIssueDate, dateText(s.issueDate));
-        } else if (e.type == InvoicePartiesRecorded)
-            facts.insert(kParties, true);
-        else if (e.type == InvoiceSendRequested && !s.deliveries.isEmpty())
-            facts.insert(kSendTo, s.deliveries.constFirst().to);
-        else if (e.type == InvoiceSent)
-            facts.insert(kSent, true);
+            f.set(Facts::Number, s.number);
+            f.set(Facts::IssueDate, dateText(s.issueDate));
+        } else if (e.type == InvoiceSendRequested && !s.deliveries.isEmpty())
+            f.set(Facts::SendTo, s.deliveries.constFirst().to);
         else if (e.type == InvoiceSendFailed)
-            facts.insert(kSendFailed, e.payload.value(QStringLiteral("reason")).toString());
+            f.set(Facts::SendFailed, e.payload.value(QStringLiteral("reason")).toString());
         else if (e.type == PaymentRecorded && !s.payments.isEmpty()) {
-            facts.insert(kPayment, s.payments.constFirst().amount.toString());
-            facts.insert(kPaymentDate, dateText(s.payments.constFirst().date));
+            f.set(Facts::Payment, s.payments.constFirst().amount.toString());
+            f.set(Facts::PaymentDate, dateText(s.payments.constFirst().date));
         }
     } else if (e.streamType == Wire::StreamType::Customer) {
+        if (e.type == CustomerCreated) {
+            f.set(Facts::Created);
+            return;
+        }
+        if (e.type == CustomerAddressChanged) {
+            f.set(Facts::Address);
+            return;
+        }
+        if (e.type == CustomerTaxIdChanged) {
+            f.set(Facts::TaxId);
+            return;
+        }
+        if (e.type == CustomerArchived) {
+            f.set(Facts::Archived);
+            return;
+        }
         const CustomerState s = evolveCustomer(CustomerState{}, e);
-        if (e.type == CustomerCreated)
-            facts.insert(kCreated, true);
-        else if (e.type == CustomerRenamed)
-            facts.insert(kName, s.name);
+        if (e.type == CustomerRenamed)
+            f.set(Facts::Name, s.name);
         else if (e.type == CustomerEmailChanged)
-            facts.insert(kEmail, s.email);
-        else if (e.type == CustomerAddressChanged)
-            facts.insert(kAddress, true);
-        else if (e.type == CustomerTaxIdChanged)
-            facts.insert(kTaxId, true);
-        else if (e.type == CustomerArchived)
-            facts.insert(kArchived, true);
+            f.set(Facts::Email, s.email);
     } else if (e.streamType == Wire::StreamType::Tenant) {
         const TenantState s = evolveTenant(TenantState{}, e);
         if (e.type == CompanyProfileSet)
-            facts.insert(kProfile, s.profile ? s.profile->name : QString());
+            f.set(Facts::Profile, s.profile ? s.profile->name : QString());
         else if (e.type == NumberingPatternSet)
-            facts.insert(kPattern, s.numberingPattern);
+            f.set(Facts::Pattern, s.numberingPattern);
         else if (e.type == InvoiceDefaultsSet)
-            facts.insert(kDefaults, true);
+            f.set(Facts::Defaults);
         else if (e.type == MailSettingsSet)
-            facts.insert(kMail, true);
+            f.set(Facts::Mail);
     }
-    return facts;
 }
 
-QString ActivityProjection::render(const QString &streamType, const QJsonObject &f)
+QString ActivityProjection::render(const QString &streamType, const Facts &f)
 {
     QStringList parts;
-    const auto text = [&f](const QString &key) { return f.value(key).toString(); };
-    const int lines = f.value(kLines).toInt();
+    const auto text = [&f](Facts::Key k) { return f.text(k); };
+    const int lines = f.has(Facts::LinesAdded) ? f.count(Facts::LinesAdded) : 0;
     if (streamType == Wire::StreamType::Invoice) {
-        const QString status = text(kStatus);
-        if (f.contains(kCreated)) {
+        const QString status = text(Facts::Status);
+        if (f.has(Facts::Created)) {
             QString s = QStringLiteral("Invoice drafted: %1").arg(plural(lines, QStringLiteral("line item"), QStringLiteral("line items")));
-            if (f.contains(kCurrency))
-                s += QStringLiteral(" in ") + text(kCurrency);
-            if (f.contains(kDueDate))
-                s += QStringLiteral(", due ") + text(kDueDate);
+            if (f.has(Facts::Currency))
+                s += QStringLiteral(" in ") + text(Facts::Currency);
+            if (f.has(Facts::DueDate))
+                s += QStringLiteral(", due ") + text(Facts::DueDate);
             parts << s;
-        } else if (f.contains(kNumber)) {
-            parts << QStringLiteral("Invoice %1 issued on %2").arg(text(kNumber), text(kIssueDate));
-            if (f.contains(kDueDate))
-                parts << QStringLiteral("due ") + text(kDueDate);
-        } else if (f.contains(kPayment)) {
-            QString s = QStringLiteral("Payment of %1 recorded for %2").arg(text(kPayment), text(kPaymentDate));
+        } else if (f.has(Facts::Number)) {
+            parts << QStringLiteral("Invoice %1 issued on %2").arg(text(Facts::Number), text(Facts::IssueDate));
+            if (f.has(Facts::DueDate))
+                parts << QStringLiteral("due ") + text(Facts::DueDate);
+        } else if (f.has(Facts::Payment)) {
+            QString s = QStringLiteral("Payment of %1 recorded for %2").arg(text(Facts::Payment), text(Facts::PaymentDate));
             if (!status.isEmpty())
                 s += QStringLiteral("; now ") + statusWords(status);
             parts << s;
         } else if (status == Wire::Status::Void) {
-            parts << QStringLiteral("Invoice voided: ") + text(kVoidReason);
+            parts << QStringLiteral("Invoice voided: ") + text(Facts::VoidReason);
         } else if (status == Wire::Status::Deleted) {
             parts << QStringLiteral("Draft deleted");
-        } else if (f.contains(kSendTo)) {
-            parts << QStringLiteral("Sending requested to ") + text(kSendTo);
-        } else if (f.contains(kSent)) {
+        } else if (f.has(Facts::SendTo)) {
+            parts << QStringLiteral("Sending requested to ") + text(Facts::SendTo);
+        } else if (f.has(Facts::Sent)) {
             parts << (status.isEmpty() ? QStringLiteral("Invoice sent") : QStringLiteral("Invoice sent; now ") + statusWords(status));
-        } else if (f.contains(kSendFailed)) {
-            parts << QStringLiteral("Sending failed: ") + text(kSendFailed);
+        } else if (f.has(Facts::SendFailed)) {
+            parts << QStringLiteral("Sending failed: ") + text(Facts::SendFailed);
         } else {
             if (lines > 0)
                 parts << plural(lines, QStringLiteral("line item added"), QStringLiteral("line items added"));
-            if (const int n = f.value(kLinesChanged).toInt())
-                parts << plural(n, QStringLiteral("line item changed"), QStringLiteral("line items changed"));
-            if (const int n = f.value(kLinesRemoved).toInt())
-                parts << plural(n, QStringLiteral("line item removed"), QStringLiteral("line items removed"));
-            if (f.contains(kCustomer))
+            if (f.has(Facts::LinesChanged))
+                parts << plural(f.count(Facts::LinesChanged), QStringLiteral("line item changed"), QStringLiteral("line items changed"));
+            if (f.has(Facts::LinesRemoved))
+                parts << plural(f.count(Facts::LinesRemoved), QStringLiteral("line item removed"), QStringLiteral("line items removed"));
+            if (f.has(Facts::Customer))
                 parts << QStringLiteral("Customer changed");
-            if (f.contains(kCurrency))
-                parts << QStringLiteral("Currency set to ") + text(kCurrency);
-            if (f.contains(kDueDate))
-                parts << QStringLiteral("Due date set to ") + text(kDueDate);
-            if (f.contains(kNotes))
+            if (f.has(Facts::Currency))
+                parts << QStringLiteral("Currency set to ") + text(Facts::Currency);
+            if (f.has(Facts::DueDate))
+                parts << QStringLiteral("Due date set to ") + text(Facts::DueDate);
+            if (f.has(Facts::Notes))
                 parts << QStringLiteral("Notes changed");
             if (!status.isEmpty())
                 parts << QStringLiteral("Status set to ") + statusWords(status);
@@ -239,30 +277,30 @@ QString ActivityProjection::render(const QString &streamType, const QJsonObject 
                 parts << QStringLiteral("Invoice changed");
         }
     } else if (streamType == Wire::StreamType::Customer) {
-        if (f.contains(kCreated)) {
-            parts << QStringLiteral("Customer %1 created").arg(text(kName));
+        if (f.has(Facts::Created)) {
+            parts << QStringLiteral("Customer %1 created").arg(text(Facts::Name));
         } else {
-            if (f.contains(kName))
-                parts << QStringLiteral("Renamed to ") + text(kName);
-            if (f.contains(kEmail))
-                parts << QStringLiteral("E-mail changed to ") + text(kEmail);
-            if (f.contains(kAddress))
+            if (f.has(Facts::Name))
+                parts << QStringLiteral("Renamed to ") + text(Facts::Name);
+            if (f.has(Facts::Email))
+                parts << QStringLiteral("E-mail changed to ") + text(Facts::Email);
+            if (f.has(Facts::Address))
                 parts << QStringLiteral("Address changed");
-            if (f.contains(kTaxId))
+            if (f.has(Facts::TaxId))
                 parts << QStringLiteral("Tax id changed");
-            if (f.contains(kArchived))
+            if (f.has(Facts::Archived))
                 parts << QStringLiteral("Customer archived");
             if (parts.isEmpty())
                 parts << QStringLiteral("Customer changed");
         }
     } else {
-        if (f.contains(kProfile))
-            parts << QStringLiteral("Company profile set: ") + text(kProfile);
-        if (f.contains(kPattern))
-            parts << QStringLiteral("Numbering pattern set to ") + text(kPattern);
-        if (f.contains(kDefaults))
+        if (f.has(Facts::Profile))
+            parts << QStringLiteral("Company profile set: ") + text(Facts::Profile);
+        if (f.has(Facts::Pattern))
+            parts << QStringLiteral("Numbering pattern set to ") + text(Facts::Pattern);
+        if (f.has(Facts::Defaults))
             parts << QStringLiteral("Invoice defaults changed");
-        if (f.contains(kMail))
+        if (f.has(Facts::Mail))
             parts << QStringLiteral("Mail settings changed");
         if (parts.isEmpty())
             parts << QStringLiteral("Settings changed");
@@ -281,16 +319,53 @@ bool ActivityProjection::continues(const Entry &entry, const RecordedEvent &e) c
         && entry.recordedAtMs == e.recordedAt.toMSecsSinceEpoch() && entry.commandId == e.metadata.commandId;
 }
 
+Status ActivityProjection::insert(QSqlDatabase &db, const Entry &entry)
+{
+    auto ins = m_sql.get(db, SqlInsert);
+    if (!ins)
+        return fail(ins.error());
+    ins->bind(1, entry.position);
+    ins->bind(2, entry.lastPosition);
+    ins->bind(3, entry.tenant);
+    ins->bind(4, entry.recordedAtMs);
+    ins->bind(5, entry.streamType);
+    ins->bind(6, entry.streamId);
+    ins->bind(7, entry.eventType);
+    ins->bind(8, qint64(entry.eventCount));
+    ins->bind(9, render(entry.streamType, entry.facts));
+    ins->bind(10, entry.actor);
+    ins->bind(11, entry.commandId);
+    ins->bindUtf8(12, entry.facts.toJson());
+    if (auto r = ReadSql::run(*ins, ReadSql::handleOf(db), "update the activity feed"); !r)
+        return fail(r.error());
+    return {};
+}
+
 Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
 {
     if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer
         && event.streamType != Wire::StreamType::Tenant)
         return {};
-    const RecordedEvent e = m_upcasters->isEmpty() ? event : m_upcasters->upcast(event);
+    std::optional<RecordedEvent> upcast;
+    if (!m_upcasters->isEmpty())
+        upcast = m_upcasters->upcast(event);
+    const RecordedEvent &e = upcast ? *upcast : event;
     sqlite3 *h = ReadSql::handleOf(db);
-    const QString doing = QStringLiteral("update the activity feed for the event at position %1").arg(e.position);
+    const QString doing = QStringLiteral("update the activity feed");
 
-    if (m_last.lastPosition != e.position - 1) {
+    if (m_bulk) {
+        // A replay sees every entry whole: each is written once, when the next one starts.
+        if (continues(m_last, e)) {
+            accumulate(m_last.facts, e);
+            ++m_last.eventCount;
+            m_last.lastPosition = e.position;
+            return {};
+        }
+        if (m_pending) {
+            if (Status s = insert(db, m_last); !s)
+                return s;
+        }
+    } else if (m_last.lastPosition != e.position - 1) {
         // Not contiguous with what this instance applied last: ask the table.
         m_last = Entry{};
         auto find = m_sql.get(db, SqlByEnd);
@@ -307,16 +382,15 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
             m_last.recordedAtMs = find->int64(3);
             m_last.commandId = find->text(4);
             m_last.eventCount = int(find->int64(5));
-            const QByteArrayView facts = find->textView(6);
-            m_last.facts = QJsonDocument::fromJson(QByteArray(facts.data(), facts.size())).object();
+            m_last.facts = Facts::fromJson(find->textView(6));
             m_last.streamType = find->text(7);
         } else if (rc != SQLITE_DONE) {
             return fail(ReadSql::sqlError(h, rc, doing));
         }
     }
 
-    if (continues(m_last, e)) {
-        m_last.facts = accumulate(std::move(m_last.facts), e);
+    if (!m_bulk && continues(m_last, e)) {
+        accumulate(m_last.facts, e);
         ++m_last.eventCount;
         m_last.lastPosition = e.position;
         auto upd = m_sql.get(db, SqlContinue);
@@ -326,8 +400,8 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         upd->bind(2, e.position);
         upd->bind(3, qint64(m_last.eventCount));
         upd->bind(4, render(m_last.streamType, m_last.facts));
-        upd->bindUtf8(5, QJsonDocument(m_last.facts).toJson(QJsonDocument::Compact));
-        auto r = ReadSql::run(*upd, h, doing);
+        upd->bindUtf8(5, m_last.facts.toJson());
+        auto r = ReadSql::run(*upd, h, "update the activity feed");
         if (!r)
             return fail(r.error());
         if (*r == 0) {
@@ -347,27 +421,45 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     entry.streamType = e.streamType;
     entry.recordedAtMs = e.recordedAt.toMSecsSinceEpoch();
     entry.commandId = e.metadata.commandId;
+    entry.eventType = e.type;
+    entry.actor = e.metadata.actor;
     entry.eventCount = 1;
-    entry.facts = accumulate({}, e);
-    auto ins = m_sql.get(db, SqlInsert);
-    if (!ins)
-        return fail(ins.error());
-    ins->bind(1, e.position);
-    ins->bind(2, e.position);
-    ins->bind(3, e.tenantId);
-    ins->bind(4, entry.recordedAtMs);
-    ins->bind(5, e.streamType);
-    ins->bind(6, e.streamId);
-    ins->bind(7, e.type);
-    ins->bind(8, qint64(1));
-    ins->bind(9, render(e.streamType, entry.facts));
-    ins->bind(10, e.metadata.actor);
-    ins->bind(11, e.metadata.commandId);
-    ins->bindUtf8(12, QJsonDocument(entry.facts).toJson(QJsonDocument::Compact));
-    auto r = ReadSql::run(*ins, h, doing);
-    if (!r)
-        return fail(r.error());
-    m_last = *r > 0 ? std::move(entry) : Entry{};
+    accumulate(entry.facts, e);
+    if (m_bulk) {
+        m_last = std::move(entry);
+        m_pending = true;
+        return {};
+    }
+    if (Status s = insert(db, entry); !s)
+        return s;
+    m_last = std::move(entry);
+    return {};
+}
+
+Status ActivityProjection::beginBulk(QSqlDatabase &)
+{
+    abortBulk();
+    m_bulk = true;
+    return {};
+}
+
+void ActivityProjection::abortBulk()
+{
+    m_bulk = false;
+    m_pending = false;
+    m_last = Entry{};
+}
+
+Status ActivityProjection::endBulk(QSqlDatabase &db)
+{
+    if (!m_bulk)
+        return {};
+    if (m_pending) {
+        if (Status s = insert(db, m_last); !s)
+            return s;
+    }
+    // The next catch-up finds the last entry in the table (it may continue it).
+    abortBulk();
     return {};
 }
 

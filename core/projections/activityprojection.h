@@ -1,10 +1,13 @@
 #pragma once
 
 #include "core/es/sqliteeventstore.h"
+#include "core/projections/bulkprojection.h"
 #include "core/es/upcasters.h"
 #include "core/projections/sqlaccess.h"
 
 #include <QJsonObject>
+
+#include <array>
 
 namespace Billstream {
 
@@ -16,7 +19,7 @@ namespace Billstream {
 //            event_count, summary, actor, command_id, facts)
 // `facts` is what the summary is rendered from, so an entry continued by the next batch of the
 // runner renders the same as one written in one go.
-class ActivityProjection final : public Projection
+class ActivityProjection final : public BulkProjection
 {
 public:
     static constexpr int SchemaVersion = 1;
@@ -30,12 +33,38 @@ public:
     Status createSchema(QSqlDatabase &db) override;
     Status dropSchema(QSqlDatabase &db) override;
     Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+    Status beginBulk(QSqlDatabase &db) override;
+    Status endBulk(QSqlDatabase &db) override;
+    void abortBulk() override;
 
     static QStringList tables();
 
-    // Folds one event into the facts of its entry; renders the entry's summary (exposed for tests).
-    static QJsonObject accumulate(QJsonObject facts, const RecordedEvent &event);
-    static QString render(const QString &streamType, const QJsonObject &facts);
+    // What an entry's events said, as far as its summary needs (stored as the `facts` JSON).
+    struct Facts
+    {
+        enum Key {
+            Created, Notes, Parties, Sent, Address, TaxId, Archived, Defaults, Mail,  // flags
+            LinesAdded, LinesChanged, LinesRemoved,                                  // counts
+            Customer, Currency, Status, DueDate, Number, IssueDate, Payment, PaymentDate, VoidReason,
+            SendTo, SendFailed, Name, Email, Profile, Pattern,                        // texts
+            KeyCount
+        };
+        quint32 present = 0;
+        std::array<int, 3> counts{};
+        std::array<QString, KeyCount> texts;
+
+        bool has(Key k) const { return present & (1u << k); }
+        void set(Key k) { present |= 1u << k; }
+        void set(Key k, const QString &text) { set(k); texts[size_t(k)] = text; }
+        void add(Key k) { set(k); ++counts[size_t(k - LinesAdded)]; }
+        int count(Key k) const { return counts[size_t(k - LinesAdded)]; }
+        const QString &text(Key k) const { return texts[size_t(k)]; }
+        QByteArray toJson() const;
+        static Facts fromJson(QByteArrayView json);
+    };
+    // Folds one event into the facts of its entry; renders the entry's one-line summary.
+    static void accumulate(Facts &facts, const RecordedEvent &event);
+    static QString render(const QString &streamType, const Facts &facts);
 
 private:
     struct Entry
@@ -47,10 +76,14 @@ private:
         qint64 recordedAtMs = 0;
         QString commandId;
         int eventCount = 0;
-        QJsonObject facts;
+        Facts facts;
         QString streamType;
+        QString eventType;
+        QString actor;
     };
     bool continues(const Entry &entry, const RecordedEvent &e) const;
+    Status insert(QSqlDatabase &db, const Entry &entry);
+    bool m_pending = false;   // bulk: m_last is not written yet
 
     std::shared_ptr<const Upcasters> m_upcasters;
     ReadSql::StatementCache m_sql;

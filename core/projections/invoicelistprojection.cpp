@@ -3,7 +3,11 @@
 #include "core/domain/customer.h"
 #include "core/domain/domainevents.h"
 
+#include <QMap>
+
 #include <sqlite3.h>
+
+#include <tuple>
 
 namespace Billstream {
 
@@ -22,8 +26,9 @@ constexpr const char *Schema =
     " notes TEXT NOT NULL, line_count INTEGER NOT NULL, version INTEGER NOT NULL, last_event_id TEXT NOT NULL,"
     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, valid_from INTEGER NOT NULL,"
     " UNIQUE (tenant, id));"
-    // Newest first is the list's default order; customers find their invoices.
-    "CREATE INDEX IF NOT EXISTS invoice_list_by_created ON invoice_list (tenant, created_at);"
+    // Newest first is the list's default order; with the status in it, the index alone lists
+    // the rows that are not DELETED, so the first page of 100k invoices reads no table row.
+    "CREATE INDEX IF NOT EXISTS invoice_list_by_created ON invoice_list (tenant, created_at, status);"
     "CREATE INDEX IF NOT EXISTS invoice_list_by_customer ON invoice_list (tenant, customer_id);"
     "CREATE TABLE IF NOT EXISTS invoice_list_history ("
     " tenant TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL, customer_id TEXT NOT NULL,"
@@ -113,6 +118,10 @@ constexpr const char *SqlHistory =
     "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
     " SELECT " BILLSTREAM_HISTORY_COLUMNS ", ?3 FROM invoice_list WHERE tenant = ?1 AND id = ?2";
 
+constexpr const char *SqlHistoryValues =
+    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?22, ?19, ?20, ?21)";
+
 constexpr const char *SqlCustomerName =
     "SELECT name, version FROM invoice_list_customers WHERE tenant = ?1 AND customer_id = ?2";
 constexpr const char *SqlUpsertCustomerName =
@@ -134,10 +143,8 @@ constexpr const char *SqlBalancePut =
 constexpr const char *SqlBalanceDelete =
     "DELETE FROM invoice_list_balances WHERE tenant = ?1 AND customer_id = ?2 AND currency = ?3";
 
-QString doingFor(const RecordedEvent &e)
-{
-    return QStringLiteral("update the invoice list for the event at position %1").arg(e.position);
-}
+constexpr const char *Doing = "update the invoice list";
+
 
 } // namespace
 
@@ -220,7 +227,17 @@ Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event
     sqlite3 *h = ReadSql::handleOf(db);
     if (!h)
         return fail(Error::failure(QStringLiteral("The invoice list needs an SQLite connection.")));
-    const RecordedEvent e = m_upcasters->isEmpty() ? event : m_upcasters->upcast(event);
+    std::optional<RecordedEvent> upcast;
+    if (!m_upcasters->isEmpty())
+        upcast = m_upcasters->upcast(event);
+    const RecordedEvent &e = upcast ? *upcast : event;
+    if (m_bulk) {
+        if (e.streamType == Wire::StreamType::Customer) {
+            applyBulkCustomer(e);
+            return {};
+        }
+        return applyBulkInvoice(db, h, e);
+    }
     if (e.streamType == Wire::StreamType::Customer)
         return applyCustomer(db, h, e);
     return applyInvoice(db, h, e);
@@ -249,7 +266,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
             return fail(name.error());
         ins->bind(21, *name);
         ins->bind(22, folded.row.createdAtMs);
-        auto changed = ReadSql::run(*ins, h, doingFor(e));
+        auto changed = ReadSql::run(*ins, h, Doing);
         if (!changed)
             return fail(changed.error());
         if (*changed == 0)
@@ -265,7 +282,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
 
     FoldedInvoice folded;
     folded.state = evolveInvoice(cached->state, e);
-    folded.row = invoiceRowFromState(folded.state, e, cached->row.createdAtMs);
+    folded.row = invoiceRowFromState(folded.state, e, cached->row.createdAtMs, &cached->row);
     const InvoiceRow before = cached->row;
     folded.validFrom = cached->validFrom;
 
@@ -290,7 +307,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
     upd->bind(20, folded.validFrom);
     upd->bind(21, before.version);
     upd->bind(22, before.lastEventId);
-    auto changed = ReadSql::run(*upd, h, doingFor(e));
+    auto changed = ReadSql::run(*upd, h, Doing);
     if (!changed)
         return fail(changed.error());
     if (*changed == 0) {
@@ -306,6 +323,26 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
         return s;
     m_cache.put(e.tenantId, e.streamId, std::move(folded));
     return {};
+}
+
+// The stream folded from the log up to (and including) `e`.
+Result<InvoiceState> InvoiceListProjection::refold(const RecordedEvent &e, qint64 *createdAt)
+{
+    Result<QList<RecordedEvent>> events = m_store.readStream(e.tenantId, e.streamId, 1, e.version);
+    if (!events)
+        return fail(events.error());
+    if (events->size() != e.version || events->constLast().eventId != e.eventId) {
+        return fail(Error::inconsistent(QStringLiteral("The log of invoice %1 does not hold event %2 at version %3.")
+                                            .arg(e.streamId, e.eventId)
+                                            .arg(e.version)));
+    }
+    InvoiceState state;
+    for (const RecordedEvent &stored : std::as_const(*events)) {
+        if (stored.version == 1)
+            *createdAt = stored.recordedAt.toMSecsSinceEpoch();
+        state = evolveInvoice(std::move(state), m_upcasters->isEmpty() ? stored : m_upcasters->upcast(stored));
+    }
+    return state;
 }
 
 // No usable cached state: read the row, skip an event it already reflects, else fold the
@@ -338,28 +375,19 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
             beforeRow.digits = int(find->int64(7));
             beforeRow.due = find->amount(8);
         } else if (rc != SQLITE_DONE) {
-            return fail(ReadSql::sqlError(h, rc, doingFor(e)));
+            return fail(ReadSql::sqlError(h, rc, QString::fromUtf8(Doing)));
         }
     }
     if (exists && rowVersion >= e.version)
         return {};  // applied before: idempotent
 
     ++m_refolds;
-    Result<QList<RecordedEvent>> events = m_store.readStream(e.tenantId, e.streamId, 1, e.version);
-    if (!events)
-        return fail(events.error());
-    if (events->size() != e.version || events->constLast().eventId != e.eventId) {
-        return fail(Error::inconsistent(QStringLiteral("The log of invoice %1 does not hold event %2 at version %3.")
-                                            .arg(e.streamId, e.eventId)
-                                            .arg(e.version)));
-    }
-    FoldedInvoice folded;
     qint64 createdAt = timeMs;
-    for (const RecordedEvent &stored : std::as_const(*events)) {
-        if (stored.version == 1)
-            createdAt = stored.recordedAt.toMSecsSinceEpoch();
-        folded.state = evolveInvoice(std::move(folded.state), m_upcasters->isEmpty() ? stored : m_upcasters->upcast(stored));
-    }
+    Result<InvoiceState> state = refold(e, &createdAt);
+    if (!state)
+        return fail(state.error());
+    FoldedInvoice folded;
+    folded.state = std::move(*state);
     folded.row = invoiceRowFromState(folded.state, e, createdAt);
 
     if (!exists) {
@@ -376,7 +404,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
             return fail(name.error());
         ins->bind(21, *name);
         ins->bind(22, folded.row.createdAtMs);
-        if (auto r = ReadSql::run(*ins, h, doingFor(e)); !r)
+        if (auto r = ReadSql::run(*ins, h, Doing); !r)
             return fail(r.error());
         if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
             return s;
@@ -395,7 +423,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
         upd->bind(1, e.tenantId);
         upd->bind(2, e.streamId);
         upd->bind(20, folded.validFrom);
-        if (auto r = ReadSql::run(*upd, h, doingFor(e)); !r)
+        if (auto r = ReadSql::run(*upd, h, Doing); !r)
             return fail(r.error());
         if (folded.row.customerId != beforeRow.customerId) {
             if (Status s = setCustomerName(db, h, e.tenantId, e.streamId, folded.row.customerId); !s)
@@ -422,7 +450,7 @@ Status InvoiceListProjection::writeHistory(QSqlDatabase &db, sqlite3 *h, const Q
         ins->bind(4, guardVersion);
         ins->bind(5, guardEventId);
     }
-    auto changed = ReadSql::run(*ins, h, QStringLiteral("keep the history of invoice %1").arg(id));
+    auto changed = ReadSql::run(*ins, h, "keep the history of an invoice");
     if (!changed)
         return fail(changed.error());
     *written = *changed > 0;
@@ -460,7 +488,7 @@ Status InvoiceListProjection::setCustomerName(QSqlDatabase &db, sqlite3 *h, cons
     s->bind(2, id);
     s->bind(3, customerId);
     s->bind(4, *name);
-    if (auto r = ReadSql::run(*s, h, QStringLiteral("set the customer of invoice %1").arg(id)); !r)
+    if (auto r = ReadSql::run(*s, h, "set the customer of an invoice"); !r)
         return fail(r.error());
     return {};
 }
@@ -470,7 +498,7 @@ Status InvoiceListProjection::adjustCustomer(QSqlDatabase &db, sqlite3 *h, const
 {
     if (before == after)
         return {};
-    const QString doing = QStringLiteral("update the customer figures of the invoice list");
+    const char *doing = "update the customer figures of the invoice list";
     const auto addCount = [&](const QString &customerId, qint64 delta) -> Status {
         if (customerId.isEmpty() || delta == 0)
             return {};
@@ -502,7 +530,7 @@ Status InvoiceListProjection::adjustCustomer(QSqlDatabase &db, sqlite3 *h, const
                 due = get->amount(0);
                 count = get->int64(1);
             } else if (rc != SQLITE_DONE) {
-                return fail(ReadSql::sqlError(h, rc, doing));
+                return fail(ReadSql::sqlError(h, rc, QString::fromUtf8(doing)));
             }
         }
         due += sign * c.due;
@@ -568,7 +596,7 @@ Status InvoiceListProjection::applyCustomer(QSqlDatabase &db, sqlite3 *h, const 
             state.name = s->text(0);
             storedVersion = s->int64(1);
         } else if (rc != SQLITE_DONE) {
-            return fail(ReadSql::sqlError(h, rc, doingFor(e)));
+            return fail(ReadSql::sqlError(h, rc, QString::fromUtf8(Doing)));
         }
     }
     if (exists && storedVersion >= e.version)
@@ -582,7 +610,7 @@ Status InvoiceListProjection::applyCustomer(QSqlDatabase &db, sqlite3 *h, const 
     up->bind(2, e.streamId);
     up->bind(3, state.name);
     up->bind(4, e.version);
-    if (auto r = ReadSql::run(*up, h, doingFor(e)); !r)
+    if (auto r = ReadSql::run(*up, h, Doing); !r)
         return fail(r.error());
     if (state.name != before) {
         auto ren = m_sql.get(db, SqlRenameRows);
@@ -591,9 +619,244 @@ Status InvoiceListProjection::applyCustomer(QSqlDatabase &db, sqlite3 *h, const 
         ren->bind(1, e.tenantId);
         ren->bind(2, e.streamId);
         ren->bind(3, state.name);
-        if (auto r = ReadSql::run(*ren, h, doingFor(e)); !r)
+        if (auto r = ReadSql::run(*ren, h, Doing); !r)
             return fail(r.error());
     }
+    return {};
+}
+
+
+// --- bulk replay --------------------------------------------------------------------------------
+
+Status InvoiceListProjection::beginBulk(QSqlDatabase &)
+{
+    abortBulk();
+    m_cache.clear();
+    m_bulk = true;
+    return {};
+}
+
+void InvoiceListProjection::abortBulk()
+{
+    m_bulk = false;
+    m_bulkRows.clear();
+    m_bulkIndex.clear();
+    m_bulkCustomers.clear();
+    m_everCounted.clear();
+    m_pending = -1;
+    m_recent.clear();
+    m_cache.clear();
+}
+
+const InvoiceRow *InvoiceListProjection::bulkRow(const QString &tenant, const QString &id)
+{
+    const qsizetype at = m_bulkIndex.value(Key(tenant, id), -1);
+    if (at < 0)
+        return nullptr;
+    if (m_pending == at)
+        finishPending();
+    return &m_bulkRows[size_t(at)].row;
+}
+
+// The amounts of the stream changed last are computed once its command's events are through.
+void InvoiceListProjection::finishPending()
+{
+    if (m_pending < 0)
+        return;
+    BulkRow &b = m_bulkRows[size_t(m_pending)];
+    if (b.state)
+        computeAmounts(b.row, *b.state);
+    m_pending = -1;
+}
+
+void InvoiceListProjection::applyBulkCustomer(const RecordedEvent &e)
+{
+    if (e.type != Wire::Event::CustomerCreated && e.type != Wire::Event::CustomerRenamed)
+        return;
+    BulkCustomer &c = m_bulkCustomers[Key(e.tenantId, e.streamId)];
+    if (c.version >= e.version)
+        return;
+    CustomerState state;
+    state.name = c.name;
+    state = evolveCustomer(std::move(state), e);
+    c.tenant = e.tenantId;
+    c.id = e.streamId;
+    c.name = state.name;
+    c.version = e.version;
+}
+
+Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+{
+    const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
+    qsizetype at = m_bulkIndex.value(Key(e.tenantId, e.streamId), -1);
+    if (m_pending >= 0 && (m_pending != at || m_bulkRows[size_t(at)].row.updatedAtMs != timeMs))
+        finishPending();
+    if (at >= 0 && m_bulkRows[size_t(at)].row.version >= e.version)
+        return {};
+    if (at < 0) {
+        at = qsizetype(m_bulkRows.size());
+        BulkRow fresh;
+        fresh.tenant = e.tenantId;
+        fresh.recent = m_recent.end();
+        m_bulkRows.push_back(std::move(fresh));
+        m_bulkIndex.insert(Key(e.tenantId, e.streamId), at);
+    }
+    BulkRow &b = m_bulkRows[size_t(at)];
+    const bool isNew = b.row.version == 0;
+
+    // The folded state: kept for recently used invoices, else folded again from the log.
+    qint64 createdAt = isNew ? timeMs : b.row.createdAtMs;
+    if (e.version == 1) {
+        b.state = evolveInvoice(InvoiceState{}, e);
+    } else if (b.state && b.row.version == e.version - 1) {
+        b.state = evolveInvoice(std::move(*b.state), e);
+    } else {
+        ++m_refolds;
+        Result<InvoiceState> state = refold(e, &createdAt);
+        if (!state)
+            return fail(state.error());
+        b.state = std::move(*state);
+    }
+    if (b.recent != m_recent.end())
+        m_recent.splice(m_recent.begin(), m_recent, b.recent);
+    else
+        m_recent.push_front(at);
+    b.recent = m_recent.begin();
+
+    if (!isNew && b.row.updatedAtMs != timeMs) {
+        // The version superseded at a later recorded time joins the history.
+        auto ins = m_sql.get(db, SqlHistoryValues);
+        if (!ins)
+            return fail(ins.error());
+        bindRow(*ins, b.row, 3);
+        ins->bind(1, b.tenant);
+        ins->bind(2, b.row.id);
+        ins->bind(20, b.validFrom);
+        ins->bind(21, e.position);
+        ins->bind(22, b.row.createdAtMs);
+        if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
+            return fail(r.error());
+        b.validFrom = e.position;
+    }
+    if (isNew)
+        b.validFrom = e.position;
+    const QString customerBefore = b.row.customerId;
+    const bool countedBefore = contributionOf(b.row).counted;
+    if (changesAmounts(e)) {
+        // Amounts once per command: the row keeps the old ones until finishPending().
+        InvoiceRow row = invoiceRowFromState(*b.state, e, createdAt, &b.row);
+        row.digits = b.row.digits;
+        row.net = b.row.net;
+        row.tax = b.row.tax;
+        row.total = b.row.total;
+        row.paid = b.row.paid;
+        row.due = b.row.due;
+        b.row = std::move(row);
+        m_pending = at;
+    } else {
+        b.row = invoiceRowFromState(*b.state, e, createdAt, &b.row);
+    }
+    if (!b.row.customerId.isEmpty() && (b.row.customerId != customerBefore || !countedBefore)
+        && contributionOf(b.row).counted)
+        m_everCounted.insert(Key(e.tenantId, b.row.customerId));
+
+    // Only so many folded states stay in memory.
+    while (qsizetype(m_recent.size()) > BulkStates) {
+        const qsizetype old = m_recent.back();
+        m_recent.pop_back();
+        if (old == m_pending)
+            finishPending();
+        m_bulkRows[size_t(old)].state.reset();
+        m_bulkRows[size_t(old)].recent = m_recent.end();
+    }
+    ++m_hits;
+    return {};
+}
+
+Status InvoiceListProjection::endBulk(QSqlDatabase &db)
+{
+    if (!m_bulk)
+        return {};
+    finishPending();
+    sqlite3 *h = ReadSql::handleOf(db);
+    const char *doing = "write the rebuilt invoice list";
+
+    // Rows, in the order the invoices first appeared (as appends create them).
+    QHash<Key, qint64> counts;                                       // tenant, customer
+    struct Open
+    {
+        int digits = 0;
+        Int128 due = 0;
+        qint64 count = 0;
+    };
+    QMap<std::tuple<QString, QString, QString>, Open> open;         // tenant, customer, currency
+    for (const BulkRow &b : m_bulkRows) {
+        auto ins = m_sql.get(db, SqlInsertRow);
+        if (!ins)
+            return fail(ins.error());
+        bindRow(*ins, b.row, 3);
+        ins->bind(1, b.tenant);
+        ins->bind(2, b.row.id);
+        ins->bind(20, b.validFrom);
+        const auto c = m_bulkCustomers.constFind(Key(b.tenant, b.row.customerId));
+        ins->bind(21, c != m_bulkCustomers.cend() ? c->name : QString());
+        ins->bind(22, b.row.createdAtMs);
+        if (auto r = ReadSql::run(*ins, h, doing); !r)
+            return fail(r.error());
+        const CustomerContribution cc = contributionOf(b.row);
+        if (cc.customerId.isEmpty())
+            continue;
+        if (cc.counted)
+            counts[Key(b.tenant, cc.customerId)] += 1;
+        if (cc.open) {
+            Open &o = open[{b.tenant, cc.customerId, cc.currency}];
+            o.digits = cc.digits;
+            o.due += cc.due;
+            o.count += 1;
+        }
+    }
+    // Customers: those with a name, and those any invoice counted for at some point.
+    QSet<Key> customers = m_everCounted;
+    for (auto it = m_bulkCustomers.cbegin(); it != m_bulkCustomers.cend(); ++it)
+        customers.insert(it.key());
+    for (const Key &k : std::as_const(customers)) {
+        const QString &tenant = k.first;
+        const QString &id = k.second;
+        const auto c = m_bulkCustomers.constFind(k);
+        auto up = m_sql.get(db, SqlUpsertCustomerName);
+        if (!up)
+            return fail(up.error());
+        up->bind(1, tenant);
+        up->bind(2, id);
+        up->bind(3, c != m_bulkCustomers.cend() ? c->name : QString());
+        up->bind(4, c != m_bulkCustomers.cend() ? c->version : qint64(0));
+        if (auto r = ReadSql::run(*up, h, doing); !r)
+            return fail(r.error());
+        if (const qint64 n = counts.value(k); n != 0) {
+            auto add = m_sql.get(db, SqlAddCount);
+            if (!add)
+                return fail(add.error());
+            add->bind(1, tenant);
+            add->bind(2, id);
+            add->bind(3, n);
+            if (auto r = ReadSql::run(*add, h, doing); !r)
+                return fail(r.error());
+        }
+    }
+    for (auto it = open.cbegin(); it != open.cend(); ++it) {
+        auto put = m_sql.get(db, SqlBalancePut);
+        if (!put)
+            return fail(put.error());
+        put->bind(1, std::get<0>(it.key()));
+        put->bind(2, std::get<1>(it.key()));
+        put->bind(3, std::get<2>(it.key()));
+        put->bind(4, it->digits);
+        put->bindAmount(5, it->due);
+        put->bind(6, it->count);
+        if (auto r = ReadSql::run(*put, h, doing); !r)
+            return fail(r.error());
+    }
+    abortBulk();  // the rows are written; the fold cache starts cold for appends
     return {};
 }
 

@@ -1,6 +1,14 @@
 #pragma once
 
+#include <QSet>
+
+#include <list>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "core/es/sqliteeventstore.h"
+#include "core/projections/bulkprojection.h"
 #include "core/es/upcasters.h"
 #include "core/projections/invoicerow.h"
 #include "core/projections/sqlaccess.h"
@@ -17,10 +25,10 @@ namespace Billstream {
 //   invoice_list_balances  open balance per customer and currency
 // It folds invoice events with the domain's evolveInvoice and reads customer names from the
 // customer events itself, so it never depends on another projection's rows.
-class InvoiceListProjection final : public Projection
+class InvoiceListProjection final : public BulkProjection
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
     static QString projectionName() { return QStringLiteral("invoice_list"); }
 
     InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters);
@@ -31,6 +39,13 @@ public:
     Status createSchema(QSqlDatabase &db) override;
     Status dropSchema(QSqlDatabase &db) override;
     Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+    Status beginBulk(QSqlDatabase &db) override;
+    Status endBulk(QSqlDatabase &db) override;
+    void abortBulk() override;
+
+    // During a bulk replay: the invoice's row as of the event applied last (the revenue
+    // projection reads an issued invoice's frozen figures from it).
+    const InvoiceRow *bulkRow(const QString &tenant, const QString &id);
 
     // The search index is filled in one pass after a rebuild (maintaining it row by row during
     // a replay of millions of events would cost more than the rebuild itself). Searches fall
@@ -57,6 +72,36 @@ private:
     Status setCustomerName(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
                            const QString &customerId);
     void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
+    Result<InvoiceState> refold(const RecordedEvent &e, qint64 *createdAt);
+
+    // Bulk replay: every row in memory (in order of first event), customer names, and the
+    // stream whose amounts still wait to be computed (once per command, not per line).
+    struct BulkRow
+    {
+        QString tenant;
+        InvoiceRow row;
+        qint64 validFrom = 0;
+        std::optional<InvoiceState> state;   // folded, while among the recently used
+        std::list<qsizetype>::iterator recent;
+    };
+    struct BulkCustomer
+    {
+        QString tenant;
+        QString id;
+        QString name;
+        qint64 version = 0;
+    };
+    Status applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    void applyBulkCustomer(const RecordedEvent &e);
+    void finishPending();
+    using Key = std::pair<QString, QString>;  // tenant, id
+    std::vector<BulkRow> m_bulkRows;
+    QHash<Key, qsizetype> m_bulkIndex;
+    QHash<Key, BulkCustomer> m_bulkCustomers;
+    QSet<Key> m_everCounted;       // customers with a row in invoice_list_customers
+    qsizetype m_pending = -1;      // the row whose amounts wait for the end of its command
+    std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
+    static constexpr qsizetype BulkStates = 32768;
 
     SqliteEventStore &m_store;
     std::shared_ptr<const Upcasters> m_upcasters;

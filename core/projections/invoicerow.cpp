@@ -2,6 +2,8 @@
 
 #include "core/domain/domainevents.h"
 
+#include <array>
+
 namespace Billstream {
 
 bool isOpenStatus(const QString &status)
@@ -23,7 +25,39 @@ CustomerContribution contributionOf(const InvoiceRow &row)
     return c;
 }
 
-InvoiceRow invoiceRowFromState(const InvoiceState &s, const RecordedEvent &last, qint64 createdAtMs)
+bool changesAmounts(const RecordedEvent &e)
+{
+    using namespace Wire::Event;
+    // Compared by length first: this runs for every invoice event of a replay.
+    static const std::array<const QString *, 10> keep{&InvoiceCreated,  &InvoiceCustomerSet,    &InvoiceStatusSet,
+                                                      &InvoiceDueDateSet, &InvoiceNotesSet,     &InvoiceNumberAssigned,
+                                                      &InvoicePartiesRecorded, &InvoiceSendRequested, &InvoiceSent,
+                                                      &InvoiceSendFailed};
+    for (const QString *k : keep) {
+        if (k->size() == e.type.size() && *k == e.type)
+            return false;
+    }
+    return true;
+}
+
+void computeAmounts(InvoiceRow &row, const InvoiceState &s)
+{
+    row.digits = 0;
+    row.net = row.tax = row.total = row.paid = row.due = 0;
+    if (const std::optional<Currency> currency = Currency::find(s.currency)) {
+        row.digits = currency->minorDigits();
+        if (const Result<InvoiceTotals> totals = invoiceTotals(s)) {
+            row.net = totals->net.minorUnits();
+            row.tax = totals->tax.minorUnits();
+            row.total = totals->total.minorUnits();
+            row.paid = totals->paid.minorUnits();
+            row.due = totals->due.minorUnits();
+        }
+    }
+}
+
+InvoiceRow invoiceRowFromState(const InvoiceState &s, const RecordedEvent &last, qint64 createdAtMs,
+                               const InvoiceRow *previous)
 {
     InvoiceRow row;
     row.id = s.id.isEmpty() ? last.streamId : s.id;
@@ -39,15 +73,15 @@ InvoiceRow invoiceRowFromState(const InvoiceState &s, const RecordedEvent &last,
     row.lastEventId = last.eventId;
     row.createdAtMs = s.createdAt.isValid() ? s.createdAt.toMSecsSinceEpoch() : createdAtMs;
     row.updatedAtMs = last.recordedAt.toMSecsSinceEpoch();
-    if (const std::optional<Currency> currency = Currency::find(s.currency)) {
-        row.digits = currency->minorDigits();
-        if (const Result<InvoiceTotals> totals = invoiceTotals(s)) {
-            row.net = totals->net.minorUnits();
-            row.tax = totals->tax.minorUnits();
-            row.total = totals->total.minorUnits();
-            row.paid = totals->paid.minorUnits();
-            row.due = totals->due.minorUnits();
-        }
+    if (previous && !changesAmounts(last)) {
+        row.digits = previous->digits;
+        row.net = previous->net;
+        row.tax = previous->tax;
+        row.total = previous->total;
+        row.paid = previous->paid;
+        row.due = previous->due;
+    } else {
+        computeAmounts(row, s);
     }
     return row;
 }

@@ -54,9 +54,17 @@ struct CustomerContribution
 bool isOpenStatus(const QString &status);
 CustomerContribution contributionOf(const InvoiceRow &row);
 
+// Whether an event can change an invoice's amounts (lines, currency, payments). Events of a
+// type not known here count as changing them.
+bool changesAmounts(const RecordedEvent &event);
+
 // The row for a folded state at an event. Totals come from invoiceTotals(); a state without a
-// known currency yet (inside CreateInvoice) has zero amounts.
-InvoiceRow invoiceRowFromState(const InvoiceState &state, const RecordedEvent &last, qint64 createdAtMs);
+// known currency yet (inside CreateInvoice) has zero amounts. With `previous` (the row before
+// `last`) and an event that cannot change amounts, the amounts are taken over from it.
+InvoiceRow invoiceRowFromState(const InvoiceState &state, const RecordedEvent &last, qint64 createdAtMs,
+                               const InvoiceRow *previous = nullptr);
+// Recomputes the amounts of a row from its state.
+void computeAmounts(InvoiceRow &row, const InvoiceState &state);
 
 // The invoice (or another aggregate's) state after an event, folded from the log.
 struct FoldedInvoice

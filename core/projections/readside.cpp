@@ -10,6 +10,12 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QHash>
+#include <QScopeGuard>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <QSet>
 
 #include <sqlite3.h>
@@ -105,36 +111,53 @@ Result<bool> ReadSide::tablesPresent(const QString &projection)
     return true;
 }
 
+BulkProjection *ReadSide::projection(const QString &name) const
+{
+    if (name == InvoiceListProjection::projectionName())
+        return m_invoices.get();
+    if (name == CustomerListProjection::projectionName())
+        return m_customers.get();
+    if (name == RevenueProjection::projectionName())
+        return m_revenue.get();
+    if (name == ActivityProjection::projectionName())
+        return m_activity.get();
+    return nullptr;
+}
+
 Status ReadSide::attachAll(const Progress &progress, const Options &options)
 {
+    // Statement journals (SQLite's per-statement undo, written for every UPDATE with triggers
+    // inside a transaction) and as-of snapshots in memory: as temporary files they cost one
+    // write per changed page per statement, which dominated rebuilds ten to one.
+    if (Status s = ReadSql::exec(ReadSql::handleOf(m_store.database()), "PRAGMA temp_store = MEMORY",
+                                 QStringLiteral("configure the read side's connection"));
+        !s)
+        return s;
     m_invoices = std::make_shared<InvoiceListProjection>(m_store, m_upcasters);
     m_customers = std::make_shared<CustomerListProjection>(m_store, m_upcasters);
+    m_revenue = std::make_shared<RevenueProjection>(m_upcasters);
+    m_activity = std::make_shared<ActivityProjection>(m_upcasters);
     const bool writable = !m_store.isReadOnly();
 
-    QStringList damaged;  // checkpoint says built, but its tables are gone (removed by hand)
-    const auto check = [&](const QString &name, int schemaVersion) -> Status {
-        if (!writable)
-            return {};
-        const Result<int> stored = m_store.storedProjectionSchema(name);
-        if (!stored)
-            return fail(stored.error());
-        if (*stored != schemaVersion)
-            return {};  // the kernel or the runner rebuilds it anyway
-        const Result<bool> present = tablesPresent(name);
-        if (!present)
-            return fail(present.error());
-        if (!*present)
-            damaged << name;
-        return {};
-    };
-    if (Status s = check(m_invoices->name(), m_invoices->schemaVersion()); !s)
-        return s;
-    if (Status s = check(m_customers->name(), m_customers->schemaVersion()); !s)
-        return s;
-    if (Status s = check(RevenueProjection::projectionName(), RevenueProjection::SchemaVersion); !s)
-        return s;
-    if (Status s = check(ActivityProjection::projectionName(), ActivityProjection::SchemaVersion); !s)
-        return s;
+    // Never built, built by another schema version, or tables removed by hand: rebuilt here in
+    // one pass, before the kernel or a runner would replay them event by event.
+    if (writable) {
+        QStringList stale;
+        for (const QString &name : projectionNames()) {
+            const Result<int> stored = m_store.storedProjectionSchema(name);
+            if (!stored)
+                return fail(stored.error());
+            const Result<bool> present = tablesPresent(name);
+            if (!present)
+                return fail(present.error());
+            if (*stored != projection(name)->schemaVersion() || !*present)
+                stale << name;
+        }
+        if (!stale.isEmpty()) {
+            if (Status s = rebuildPass(stale, progress); !s)
+                return s;
+        }
+    }
 
     for (const std::shared_ptr<Projection> &p : {std::shared_ptr<Projection>(m_invoices), std::shared_ptr<Projection>(m_customers)}) {
         const QString name = p->name();
@@ -145,17 +168,7 @@ Status ReadSide::attachAll(const Progress &progress, const Options &options)
         if (Status s = m_store.registerInlineProjection(p, report); !s)
             return s;
     }
-    if (writable) {
-        Result<bool> stale = InvoiceListProjection::searchIndexStale(m_store.database());
-        if (stale && *stale && !damaged.contains(m_invoices->name())) {
-            if (Status s = finishInlineRebuild({m_invoices->name()}); !s)
-                return s;
-        }
-    }
-
-    for (const std::shared_ptr<Projection> &p :
-         {std::shared_ptr<Projection>(std::make_shared<RevenueProjection>(m_upcasters)),
-          std::shared_ptr<Projection>(std::make_shared<ActivityProjection>(m_upcasters))}) {
+    for (const std::shared_ptr<Projection> &p : {std::shared_ptr<Projection>(m_revenue), std::shared_ptr<Projection>(m_activity)}) {
         auto *runner = new ProjectionRunner(m_store, p, this);
         // The runner would catch up synchronously after every append; the read side batches
         // that instead (scheduleCatchUp), so a command costs one durable commit, not three.
@@ -166,10 +179,13 @@ Status ReadSide::attachAll(const Progress &progress, const Options &options)
                 return s;
         }
     }
-
-    if (!damaged.isEmpty()) {
-        if (Status s = rebuild(damaged, progress); !s)
-            return s;
+    if (writable) {
+        // A search index left stale (a crash between a rebuild and its index) is built now.
+        Result<bool> stale = InvoiceListProjection::searchIndexStale(m_store.database());
+        if (stale && *stale) {
+            if (Status s = m_store.writeTransaction([](QSqlDatabase &db) { return InvoiceListProjection::rebuildSearchIndex(db); }); !s)
+                return s;
+        }
     }
     if (writable && options.catchUpAsync) {
         for (ProjectionRunner *runner : std::as_const(m_runners)) {
@@ -179,10 +195,8 @@ Status ReadSide::attachAll(const Progress &progress, const Options &options)
                 return fail(lag.error());
             if (*lag == 0)
                 continue;
-            if (progress) {
-                // ProjectionRunner::catchUp has no progress; a large lag is a rebuild in effect.
+            if (progress)
                 progress(name, 0, *lag);
-            }
             const Result<qint64> reached = runner->catchUp();
             if (!reached)
                 return fail(reached.error());
@@ -203,13 +217,6 @@ void ReadSide::scheduleCatchUp()
         m_catchUpTimer.start();
 }
 
-Status ReadSide::finishInlineRebuild(const QStringList &names)
-{
-    if (!names.contains(InvoiceListProjection::projectionName()))
-        return {};
-    return m_store.writeTransaction([](QSqlDatabase &db) { return InvoiceListProjection::rebuildSearchIndex(db); });
-}
-
 Status ReadSide::rebuild(const QStringList &names, const Progress &progress)
 {
     const QStringList all = projectionNames();
@@ -226,38 +233,231 @@ Status ReadSide::rebuild(const QStringList &names, const Progress &progress)
     if (m_store.isReadOnly())
         return fail(Error::failure(QStringLiteral("The store %1 is read-only; its projections cannot be rebuilt.")
                                        .arg(m_store.path())));
-    const QSet<QString> wanted(names.cbegin(), names.cend());
-    const auto selected = [&](const QString &n) { return wanted.isEmpty() || wanted.contains(n); };
-
-    QStringList inlineNames;
-    for (const QString &n : inlineProjectionNames()) {
-        if (selected(n))
-            inlineNames << n;
-    }
-    if (!inlineNames.isEmpty()) {
-        const QString label = inlineNames.join(QStringLiteral(", "));
-        const auto report = [&](qint64 done, qint64 total) {
-            if (progress)
-                progress(label, done, total);
-        };
-        if (Status s = m_store.rebuildProjections(inlineNames, report); !s)
-            return s;
-        if (Status s = finishInlineRebuild(inlineNames); !s)
-            return s;
-    }
-    for (ProjectionRunner *runner : std::as_const(m_runners)) {
-        const QString name = runner->projection().name();
-        if (!selected(name))
-            continue;
-        const auto report = [&](qint64 done, qint64 total) {
-            if (progress)
-                progress(name, done, total);
-        };
-        if (Status s = runner->rebuild(report); !s)
-            return s;
-    }
+    if (Status s = rebuildPass(names.isEmpty() ? all : names, progress); !s)
+        return s;
     emit rebuilt(names.isEmpty() ? all : names);
     return {};
+}
+
+namespace {
+
+// Batches of parsed events from the reader thread to the applying one, bounded so the reader
+// never runs far ahead of the writer's memory.
+class EventPipe
+{
+public:
+    bool push(QList<RecordedEvent> &&batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [this] { return m_cancelled || m_queue.size() < MaxBatches; });
+        if (m_cancelled)
+            return false;
+        m_queue.push_back(std::move(batch));
+        m_ready.notify_one();
+        return true;
+    }
+    // False at the end of the log (or after cancel()).
+    bool pop(QList<RecordedEvent> &batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [this] { return m_done || m_cancelled || !m_queue.empty(); });
+        if (m_cancelled || m_queue.empty())
+            return false;
+        batch = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_space.notify_one();
+        return true;
+    }
+    void finish(std::optional<Error> error)
+    {
+        std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_error = std::move(error);
+        m_ready.notify_all();
+    }
+    void cancel()
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        m_space.notify_all();
+        m_ready.notify_all();
+    }
+    std::optional<Error> error()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_error;
+    }
+
+private:
+    static constexpr size_t MaxBatches = 32;
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::condition_variable m_space;
+    std::deque<QList<RecordedEvent>> m_queue;
+    bool m_done = false;
+    bool m_cancelled = false;
+    std::optional<Error> m_error;
+};
+
+// Reads [1, head] through its own read-only instance of the store (one connection per
+// thread, as the kernel requires).
+void readLog(const QString &path, qint64 head, EventPipe &pipe)
+{
+    std::optional<Error> error;
+    {
+        StoreOptions options;
+        options.readOnly = true;
+        options.createIfMissing = false;
+        options.recordAnchor = false;
+        options.quickCheckOnOpen = false;
+        Result<std::unique_ptr<SqliteEventStore>> reader = SqliteEventStore::open(path, options);
+        if (!reader) {
+            error = reader.error();
+        } else {
+            constexpr int BatchSize = 512;
+            QList<RecordedEvent> batch;
+            batch.reserve(BatchSize);
+            bool stopped = false;
+            Status s = (*reader)->scan({}, 1, head, [&](const RecordedEvent &e) {
+                batch.append(e);
+                if (batch.size() < BatchSize)
+                    return true;
+                stopped = !pipe.push(std::move(batch));
+                batch = {};
+                batch.reserve(BatchSize);
+                return !stopped;
+            });
+            if (!s)
+                error = s.error();
+            else if (!stopped && !batch.isEmpty())
+                pipe.push(std::move(batch));
+        }
+    }
+    pipe.finish(std::move(error));
+}
+
+} // namespace
+
+Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
+{
+    // Dependency order: revenue reads the invoice list's figures.
+    QStringList ordered;
+    for (const QString &n : projectionNames()) {
+        if (names.contains(n))
+            ordered << n;
+    }
+    // Revenue without the invoice list needs the list's rows to be at the head.
+    if (ordered.contains(RevenueProjection::projectionName()) && !ordered.contains(InvoiceListProjection::projectionName())) {
+        const Result<qint64> cp = m_store.checkpoint(InvoiceListProjection::projectionName());
+        const Result<qint64> head = m_store.headPosition();
+        if (!cp || !head)
+            return fail((!cp ? cp : head).error());
+        if (*cp < *head)
+            ordered.prepend(InvoiceListProjection::projectionName());
+    }
+    QList<BulkProjection *> targets;
+    for (const QString &n : std::as_const(ordered))
+        targets << projection(n);
+    const bool withInvoices = ordered.contains(InvoiceListProjection::projectionName());
+    const bool withRevenue = ordered.contains(RevenueProjection::projectionName());
+    const QString label = ordered.join(QStringLiteral(", "));
+
+    const auto abortAll = [&] {
+        for (BulkProjection *p : std::as_const(targets))
+            p->abortBulk();
+        m_revenue->setFigureSource({});
+    };
+    // Dropping the old tables with Debian's default secure_delete would first overwrite every
+    // page of them with zeros; FAST leaves that to pages written anyway, for this pass only.
+    sqlite3 *handle = ReadSql::handleOf(m_store.database());
+    int secureDelete = -1;
+    {
+        sqlite3_stmt *q = nullptr;
+        if (sqlite3_prepare_v2(handle, "PRAGMA secure_delete", -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            secureDelete = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+    }
+    if (secureDelete == 1)
+        (void)ReadSql::exec(handle, "PRAGMA secure_delete = FAST", QString());
+    const auto restoreSecureDelete = qScopeGuard([handle, secureDelete] {
+        if (secureDelete == 1)
+            sqlite3_exec(handle, "PRAGMA secure_delete = ON", nullptr, nullptr, nullptr);
+    });
+    Status result = m_store.writeTransaction([&](QSqlDatabase &db) -> Status {
+        const Result<qint64> head = m_store.headPosition();  // under the write lock
+        if (!head)
+            return fail(head.error());
+        for (BulkProjection *p : std::as_const(targets)) {
+            if (Status s = p->dropSchema(db); !s)
+                return s;
+            if (Status s = p->createSchema(db); !s)
+                return s;
+            if (Status s = p->beginBulk(db); !s)
+                return s;
+        }
+        if (withInvoices && withRevenue) {
+            InvoiceListProjection *invoices = m_invoices.get();
+            m_revenue->setFigureSource([invoices](const QString &tenant, const QString &id) {
+                return invoices->bulkRow(tenant, id);
+            });
+        }
+
+        EventPipe pipe;
+        std::thread reader(readLog, m_store.path(), *head, std::ref(pipe));
+        Status applied;
+        qint64 done = 0;
+        qint64 last = 0;
+        const qint64 step = std::max<qint64>(1, *head / 100);
+        QList<RecordedEvent> batch;
+        while (applied && pipe.pop(batch)) {
+            for (const RecordedEvent &e : std::as_const(batch)) {
+                for (BulkProjection *p : std::as_const(targets)) {
+                    if (Status s = p->apply(db, e); !s) {
+                        applied = fail(Error::failure(QStringLiteral("The projection %1 could not apply the event at "
+                                                                     "position %2 (%3): %4")
+                                                          .arg(p->name())
+                                                          .arg(e.position)
+                                                          .arg(e.type, s.error().message)));
+                        break;
+                    }
+                }
+                if (!applied)
+                    break;
+                last = e.position;
+                ++done;
+                if (progress && (done % step == 0 || e.position == *head))
+                    progress(label, done, *head);
+            }
+        }
+        pipe.cancel();
+        reader.join();
+        if (!applied)
+            return applied;
+        if (std::optional<Error> e = pipe.error())
+            return fail(*e);
+        if (last != *head) {
+            return fail(Error::inconsistent(QStringLiteral("Reading the log of %1 stopped at position %2, before its "
+                                                           "head at %3.")
+                                                .arg(m_store.path())
+                                                .arg(last)
+                                                .arg(*head)));
+        }
+        if (progress && done == 0)
+            progress(label, 0, 0);
+        for (BulkProjection *p : std::as_const(targets)) {
+            if (Status s = p->endBulk(db); !s)
+                return s;
+            if (Status s = m_store.setCheckpoint(db, p->name(), p->schemaVersion(), *head); !s)
+                return s;
+        }
+        m_revenue->setFigureSource({});
+        if (withInvoices)
+            return InvoiceListProjection::rebuildSearchIndex(db);
+        return {};
+    });
+    if (!result)
+        abortAll();
+    return result;
 }
 
 ReadSide::Progress ReadSide::printProgress(QTextStream &stream, const QString &verb)

@@ -13,8 +13,11 @@
 namespace Billstream {
 
 class ProjectionRunner;
+class BulkProjection;
 class InvoiceListProjection;
 class CustomerListProjection;
+class RevenueProjection;
+class ActivityProjection;
 
 // Where one projection stands.
 struct ProjectionStatus
@@ -96,7 +99,11 @@ private:
     explicit ReadSide(SqliteEventStore &store);
     Status attachAll(const Progress &progress, const Options &options);
     Result<bool> tablesPresent(const QString &projection);
-    Status finishInlineRebuild(const QStringList &names);
+    BulkProjection *projection(const QString &name) const;
+    // One pass over the log for every named projection, in one write transaction: the log is
+    // read and parsed on a second thread (its own read-only connection) while this one applies
+    // the events in bulk mode; checkpoints and the search index are written at the end.
+    Status rebuildPass(const QStringList &names, const Progress &progress);
     void scheduleCatchUp();
 
     std::unique_ptr<SqliteEventStore> m_owned;  // set by open(); declared first, closed last
@@ -104,6 +111,8 @@ private:
     std::shared_ptr<const Upcasters> m_upcasters;
     std::shared_ptr<InvoiceListProjection> m_invoices;
     std::shared_ptr<CustomerListProjection> m_customers;
+    std::shared_ptr<RevenueProjection> m_revenue;
+    std::shared_ptr<ActivityProjection> m_activity;
     QList<ProjectionRunner *> m_runners;
     QTimer m_catchUpTimer;
 };

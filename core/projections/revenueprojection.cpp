@@ -89,6 +89,16 @@ Status RevenueProjection::addToMonth(QSqlDatabase &db, sqlite3 *h, const QString
                                      const QString &currency, int digits, int count, Int128 net, Int128 tax,
                                      Int128 total, Int128 received)
 {
+    if (m_bulk) {
+        Month &m = m_bulkMonths[{tenant, month, currency}];
+        m.digits = digits;
+        m.count += count;
+        m.sums[0] += net;
+        m.sums[1] += tax;
+        m.sums[2] += total;
+        m.sums[3] += received;
+        return {};
+    }
     const QString doing = QStringLiteral("update the revenue of %1").arg(month);
     qint64 n = 0;
     Int128 sums[4] = {0, 0, 0, 0};
@@ -147,7 +157,10 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     const bool statusSet = event.type == Wire::Event::InvoiceStatusSet;
     if (!statusSet && event.type != Wire::Event::PaymentRecorded)
         return {};
-    const RecordedEvent e = m_upcasters->isEmpty() ? event : m_upcasters->upcast(event);
+    std::optional<RecordedEvent> upcast;
+    if (!m_upcasters->isEmpty())
+        upcast = m_upcasters->upcast(event);
+    const RecordedEvent &e = upcast ? *upcast : event;
     // The domain reads the event's payload; folding it onto an empty state gives its status
     // or payment without re-implementing the wire format.
     const InvoiceState delta = evolveInvoice(InvoiceState{}, e);
@@ -195,7 +208,17 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     int digits = 0;
     Int128 net = 0, tax = 0, total = 0;
     QDate issueDate;
-    {
+    if (m_bulk && m_figures) {
+        const InvoiceRow *row = m_figures(e.tenantId, e.streamId);
+        if (!row)
+            return fail(Error::failure(QStringLiteral("The invoice list has no row for invoice %1.").arg(e.streamId)));
+        currency = row->currency;
+        digits = row->digits;
+        net = row->net;
+        tax = row->tax;
+        total = row->total;
+        issueDate = row->issueDate;
+    } else {
         auto fig = m_sql.get(db, SqlInvoiceFigures);
         if (!fig)
             return fail(fig.error());
@@ -267,6 +290,45 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     if (*r == 0)
         return {};
     return addToMonth(db, h, e.tenantId, month, currency, digits, 0, 0, 0, 0, amount->minorUnits());
+}
+
+Status RevenueProjection::beginBulk(QSqlDatabase &)
+{
+    abortBulk();
+    m_bulk = true;
+    return {};
+}
+
+void RevenueProjection::abortBulk()
+{
+    m_bulk = false;
+    m_bulkMonths.clear();
+}
+
+Status RevenueProjection::endBulk(QSqlDatabase &db)
+{
+    if (!m_bulk)
+        return {};
+    sqlite3 *h = ReadSql::handleOf(db);
+    for (auto it = m_bulkMonths.cbegin(); it != m_bulkMonths.cend(); ++it) {
+        const Month &m = *it;
+        if (m.count == 0 && m.sums[0] == 0 && m.sums[1] == 0 && m.sums[2] == 0 && m.sums[3] == 0)
+            continue;  // as the row-by-row path deletes it
+        auto put = m_sql.get(db, SqlMonthPut);
+        if (!put)
+            return fail(put.error());
+        put->bind(1, std::get<0>(it.key()));
+        put->bind(2, std::get<1>(it.key()));
+        put->bind(3, std::get<2>(it.key()));
+        put->bind(4, m.digits);
+        put->bind(5, m.count);
+        for (int i = 0; i < 4; ++i)
+            put->bindAmount(6 + i, m.sums[i]);
+        if (auto r = ReadSql::run(*put, h, "write the rebuilt revenue"); !r)
+            return fail(r.error());
+    }
+    abortBulk();
+    return {};
 }
 
 } // namespace Billstream

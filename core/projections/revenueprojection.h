@@ -1,6 +1,12 @@
 #pragma once
 
+#include <QMap>
+#include <functional>
+#include <tuple>
+
 #include "core/es/sqliteeventstore.h"
+#include "core/projections/bulkprojection.h"
+#include "core/projections/invoicerow.h"
 #include "core/es/upcasters.h"
 #include "core/projections/sqlaccess.h"
 
@@ -15,7 +21,7 @@ namespace Billstream {
 // payments by the month of their payment date. The positions make the report exact as of any
 // point of the log without a replay. An issued invoice's content is frozen (DOMAIN.md), so its
 // totals are read from the invoice list, an inline projection always at or past this one.
-class RevenueProjection final : public Projection
+class RevenueProjection final : public BulkProjection
 {
 public:
     static constexpr int SchemaVersion = 1;
@@ -29,6 +35,14 @@ public:
     Status createSchema(QSqlDatabase &db) override;
     Status dropSchema(QSqlDatabase &db) override;
     Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+    Status beginBulk(QSqlDatabase &db) override;
+    Status endBulk(QSqlDatabase &db) override;
+    void abortBulk() override;
+
+    // Where an invoice's figures come from during a bulk replay that rebuilds the invoice list
+    // in the same pass (its table is written only at the end); none: the invoice_list table.
+    using FigureSource = std::function<const InvoiceRow *(const QString &tenant, const QString &id)>;
+    void setFigureSource(FigureSource source) { m_figures = std::move(source); }
 
     static QStringList tables();
 
@@ -39,6 +53,14 @@ private:
 
     std::shared_ptr<const Upcasters> m_upcasters;
     ReadSql::StatementCache m_sql;
+    FigureSource m_figures;
+    struct Month
+    {
+        int digits = 0;
+        qint64 count = 0;
+        Int128 sums[4] = {0, 0, 0, 0};
+    };
+    QMap<std::tuple<QString, QString, QString>, Month> m_bulkMonths;  // tenant, month, currency
 };
 
 } // namespace Billstream

@@ -64,10 +64,22 @@ void Stmt::bindNull(int index)
 
 void Stmt::bindDate(int index, const QDate &date)
 {
-    if (date.isValid())
-        bind(index, date.toString(Qt::ISODate));
-    else
-        bindNull(index);
+    const int y = date.year();
+    if (!date.isValid() || y < 0 || y > 9999) {
+        if (date.isValid())
+            bind(index, date.toString(Qt::ISODate));
+        else
+            bindNull(index);
+        return;
+    }
+    // ISO 8601 by hand: QDate::toString formats through a locale-aware printf.
+    const int m = date.month();
+    const int d = date.day();
+    const char text[10] = {char('0' + y / 1000),     char('0' + y / 100 % 10), char('0' + y / 10 % 10),
+                           char('0' + y % 10),       '-',                      char('0' + m / 10),
+                           char('0' + m % 10),       '-',                      char('0' + d / 10),
+                           char('0' + d % 10)};
+    sqlite3_bind_text(m_s, index, text, 10, SQLITE_TRANSIENT);
 }
 
 void Stmt::bindAmount(int index, Int128 minorUnits)
@@ -188,6 +200,17 @@ Result<Stmt> StatementCache::get(const QSqlDatabase &db, const char *sql)
     }
     m_entries.push_back(Entry{sql, stmt});
     return Stmt(stmt);
+}
+
+Result<int> run(Stmt &s, sqlite3 *db, const char *doing)
+{
+    ResetGuard guard(s);
+    int rc = s.step();
+    while (rc == SQLITE_ROW)
+        rc = s.step();
+    if (rc != SQLITE_DONE)
+        return fail(sqlError(db, rc, QString::fromUtf8(doing)));
+    return sqlite3_changes(db);
 }
 
 Result<int> run(Stmt &s, sqlite3 *db, const QString &doing)

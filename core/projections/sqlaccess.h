@@ -105,7 +105,8 @@ private:
 };
 
 // Runs one statement with bound values to completion (an INSERT/UPDATE/DELETE); returns the
-// number of rows it changed.
+// number of rows it changed. `doing` (a literal) names the work in the error message only.
+Result<int> run(Stmt &s, sqlite3 *db, const char *doing);
 Result<int> run(Stmt &s, sqlite3 *db, const QString &doing);
 
 } // namespace Billstream::ReadSql

@@ -214,7 +214,7 @@ private slots:
                          " DROP TABLE invoice_list_balances; DROP TABLE activity");
         CliRun r = cli(path, {s("rebuild")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.errText().contains(s("rebuild invoice_list, customer_list: ")), qPrintable(r.errText()));
+        QVERIFY2(r.errText().contains(s("rebuild invoice_list, customer_list, revenue, activity: ")), qPrintable(r.errText()));
         QVERIFY(r.outText().contains(s("invoice_list")));
         QCOMPARE(cli(path, {s("list"), s("invoices"), s("--format"), s("json")}).out, before);
         QCOMPARE(cli(path, {s("list"), s("customers"), s("--format"), s("csv")}).out, customersBefore);
