@@ -80,6 +80,7 @@ private slots:
     {
         InvoiceFixture f;
         f.setCompany();
+        f.setMailSettings(QStringLiteral("smtp://127.0.0.1:2525"));
         const QString invoice = f.createInvoice(f.createCustomer(QStringLiteral("Anna <b>Schmidt</b>")),
                                                 {{QStringLiteral("Work"), QStringLiteral("1"), QStringLiteral("100"),
                                                   QStringLiteral("19"), {}}});
@@ -225,6 +226,7 @@ private slots:
     {
         InvoiceFixture f;
         f.setCompany();
+        f.setMailSettings(QStringLiteral("smtp://127.0.0.1:2525"));
         const QString invoice = f.createInvoice(f.createCustomer(QStringLiteral("Anna")),
                                                 {{QStringLiteral("Work"), QStringLiteral("1"), QStringLiteral("100"),
                                                   QStringLiteral("19"), {}}});
@@ -245,6 +247,47 @@ private slots:
         QTest::mouseClick(child<QPushButton>(&dialog, "sendButton"), Qt::LeftButton);
         QCOMPARE(dialog.stage(), SendDialog::Stage::Queued);
         QCOMPARE(f.eventsOf(invoice, QStringLiteral("InvoiceSendRequested")).size(), 1);
+    }
+
+    void sendingWaitsForMailSettingsAndTheMailer()
+    {
+        InvoiceFixture f;
+        f.setCompany();
+        const QString invoice = f.createInvoice(f.createCustomer(QStringLiteral("Anna")),
+                                                {{QStringLiteral("Work"), QStringLiteral("1"), QStringLiteral("100"),
+                                                  QStringLiteral("19"), {}}});
+        f.issue(invoice);
+        {
+            // No mail settings: no request is made that nothing could deliver.
+            SendDialog dialog(contextFor(f, nullptr), invoice);
+            QCOMPARE(dialog.stage(), SendDialog::Stage::Error);
+            QVERIFY(dialog.statusText().contains(QStringLiteral("Settings")));
+            QVERIFY(!child<QPushButton>(&dialog, "sendButton")->isEnabled());
+            dialog.send();
+            QVERIFY(f.eventsOf(invoice, QStringLiteral("InvoiceSendRequested")).isEmpty());
+        }
+        SmtpServer server;
+        QVERIFY(startServer(server));
+        f.setMailSettings(server.url());
+        // A mailer that has not started yet (its first start sets its checkpoint): Send waits.
+        BackgroundMailer::Options o;
+        o.storePath = f.storePath;
+        o.tenantId = f.tenant;
+        o.store.anchorPath = f.dir.filePath(QStringLiteral("anchor"));
+        o.pollIntervalMs = 100;
+        BackgroundMailer mailer(o);
+        SendDialog dialog(contextFor(f, &mailer), invoice);
+        dialog.show();
+        QCOMPARE(dialog.statusText(), QStringLiteral("Starting the mailer…"));
+        QPushButton *send = child<QPushButton>(&dialog, "sendButton");
+        QVERIFY(!send->isEnabled());
+        dialog.send();
+        QVERIFY(f.eventsOf(invoice, QStringLiteral("InvoiceSendRequested")).isEmpty());
+        mailer.start();
+        QTRY_VERIFY_WITH_TIMEOUT(send->isEnabled(), 30000);
+        QTest::mouseClick(send, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.stage(), SendDialog::Stage::Sent, 60000);
+        QCOMPARE(server.received().size(), 1);
     }
 
     void voidedInvoiceCannotBeSent()

@@ -151,8 +151,22 @@ void SendDialog::load()
         m_subject->setText(QStringLiteral("Invoice %1 from %2").arg(m_number, s.seller ? s.seller->name : QString()));
     }
     renderPreview();
-    if (m_stage == Stage::Editing)
-        setStage(Stage::Editing, m_isDraft ? tr("This invoice is a draft: sending it issues it first.") : QString());
+    // A request no mailer can deliver is not made: set up e-mail first.
+    const Result<Loaded<TenantState>> tenant = service.loadTenant(m_context.tenantId);
+    if (!tenant || !tenant->state.mail) {
+        setStage(Stage::Error, tr("E-mail is not set up: enter the mail server and the sender's address in Settings first."));
+        return;
+    }
+    if (m_stage != Stage::Editing)
+        return;
+    // On a store's first mailer start, requests made before it are not sent (docs/sending.md):
+    // the Send button waits until the mailer runs.
+    if (m_context.mailer && !m_context.mailer->isRunning()) {
+        setStage(Stage::Editing, tr("Starting the mailer…"));
+        m_sendButton->setEnabled(false);
+        return;
+    }
+    setStage(Stage::Editing, m_isDraft ? tr("This invoice is a draft: sending it issues it first.") : QString());
 }
 
 void SendDialog::renderPreview()
@@ -168,6 +182,8 @@ void SendDialog::renderPreview()
 void SendDialog::send()
 {
     if (m_stage != Stage::Editing && m_stage != Stage::Failed)
+        return;
+    if (m_context.mailer && !m_context.mailer->isRunning())
         return;
     m_recipient->setText(m_recipient->text().trimmed());
     if (!isValidMailAddress(m_recipient->text())) {
@@ -267,6 +283,13 @@ void SendDialog::connectMailer()
     BackgroundMailer *mailer = m_context.mailer;
     if (!mailer)
         return;
+    connect(mailer, &BackgroundMailer::started, this, [this] {
+        if (m_stage == Stage::Editing)
+            setStage(Stage::Editing, m_isDraft ? tr("This invoice is a draft: sending it issues it first.") : QString());
+    });
+    connect(mailer, &BackgroundMailer::startFailed, this, [this](const QString &message) {
+        setStage(Stage::Error, tr("E-mail cannot be sent from here: %1").arg(message));
+    });
     connect(mailer, &BackgroundMailer::deliveryAttempting, this, [this](const QString &, const QString &id, int attempt) {
         if (id == m_deliveryId)
             setStage(Stage::Sending, tr("Sending to %1 (attempt %2)…").arg(m_recipient->text()).arg(attempt));

@@ -34,7 +34,9 @@ struct SendDialogContext
 };
 
 // E-mails one invoice: the recipient (prefilled from the customer), subject, message and a
-// preview of the PDF that goes with it. A draft is issued first, after the user confirms in a
+// preview of the PDF that goes with it. Sending needs the tenant's mail settings, and waits
+// until the given mailer has started (so its first start on a store never finds this request
+// already in the log, which it would treat as old and not send). A draft is issued first, after the user confirms in a
 // question box (object name "issueConfirmation") that is opened with open(), never exec(), so
 // tests answer it by clicking. Progress and the outcome come from the BackgroundMailer; a
 // failed delivery can be sent again from here (a new delivery).
