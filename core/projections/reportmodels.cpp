@@ -114,7 +114,7 @@ Status RevenueModel::reread()
     Result<QList<RevenueRow>> rows = book().revenue();
     if (!rows)
         return fail(rows.error());
-    replaceRows(m_rows, *rows, [](const RevenueRow &r) { return r.month + QLatin1Char(' ') + r.currency; });
+    replaceRows(m_rows, *rows, [](const RevenueRow &r) -> QString { return r.month + QLatin1Char(' ') + r.currency; });
     return {};
 }
 

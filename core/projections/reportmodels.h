@@ -1,5 +1,7 @@
 #pragma once
 
+#include <type_traits>
+
 #include "core/projections/book.h"
 #include "core/projections/projectiontablemodel.h"
 
@@ -55,6 +57,10 @@ protected:
     void replaceRows(QList<Row> &rows, const QList<Row> &fresh, KeyOf keyOf)
     {
         const bool outer = std::exchange(m_inChange, true);
+        // A key function returning a string builder (QT_USE_QSTRINGBUILDER) would hand back
+        // references to its own temporaries.
+        static_assert(std::is_same_v<std::invoke_result_t<KeyOf, const Row &>, QString>,
+                      "replaceRows: the key function must return QString");
         QList<QString> before, after;
         for (const Row &r : std::as_const(rows))
             before << keyOf(r);
