@@ -10,6 +10,7 @@
 #include <billstream/version.h>
 
 #include <QComboBox>
+#include <QDialog>
 #include <QDateEdit>
 #include <QFile>
 #include <QLineEdit>
@@ -155,6 +156,54 @@ private slots:
         while (after && after->focusPolicy() == Qt::NoFocus)
             after = after->nextInFocusChain();
         QCOMPARE(after, editor->findChild<QWidget *>(QStringLiteral("lineItems")));
+    }
+
+    void settingsPreviewAndRefusals()
+    {
+        QTemporaryDir dir;
+        Session::Options options;
+        options.pollIntervalMs = 0;
+        ManualClock clock(at(2026, 5, 4, 10, 0));
+        options.clock = &clock;
+        MainWindow w(dir.filePath(QStringLiteral("settings.sqlite")), options);
+        w.show();
+        w.findChild<QAction *>(QStringLiteral("actionSettings"))->trigger();
+        QDialog *settings = nullptr;
+        QTRY_VERIFY((settings = w.findChild<QDialog *>(QStringLiteral("settingsDialog"))) != nullptr);
+        auto *pattern = settings->findChild<QLineEdit *>(QStringLiteral("numberingPattern"));
+        auto *preview = settings->findChild<QLabel *>(QStringLiteral("patternPreview"));
+        // Live preview while typing, with the year of today (the injected clock).
+        pattern->setText(QStringLiteral("R{YY}-{SEQ:3}"));
+        QCOMPARE(preview->text(), QStringLiteral("R26-001, R26-002, R26-003 …"));
+        pattern->setText(QStringLiteral("INV-{SEQ}"));
+        QVERIFY(!preview->text().startsWith(QStringLiteral("INV")));
+        QVERIFY(pattern->property("violation").isValid());
+        // Save with a bad pattern and a bad e-mail: refused at the fields, the dialog stays.
+        settings->findChild<QLineEdit *>(QStringLiteral("companyName"))->setText(QStringLiteral("Lidan Ltd."));
+        settings->findChild<QLineEdit *>(QStringLiteral("companyStreet"))->setText(QStringLiteral("Harbour Road 5"));
+        settings->findChild<QLineEdit *>(QStringLiteral("companyPostalCode"))->setText(QStringLiteral("20457"));
+        settings->findChild<QLineEdit *>(QStringLiteral("companyCity"))->setText(QStringLiteral("Hamburg"));
+        settings->findChild<QLineEdit *>(QStringLiteral("companyCountry"))->setText(QStringLiteral("DE"));
+        settings->findChild<QLineEdit *>(QStringLiteral("companyEmail"))->setText(QStringLiteral("not an address"));
+        settings->accept();
+        QVERIFY(settings->isVisible());
+        auto *error = settings->findChild<QLabel *>(QStringLiteral("settingsError"));
+        QVERIFY(error->isVisible());
+        QVERIFY(settings->findChild<QLineEdit *>(QStringLiteral("companyEmail"))->property("violation").isValid());
+        QVERIFY(pattern->property("violation").isValid());
+        // Fixed: saved, the dialog closes, the tenant has them.
+        settings->findChild<QLineEdit *>(QStringLiteral("companyEmail"))->setText(QStringLiteral("office@lidan.example"));
+        pattern->setText(QStringLiteral("R{YY}-{SEQ:3}"));
+        settings->findChild<QLineEdit *>(QStringLiteral("smtpUrl"))->setText(QStringLiteral("smtp://127.0.0.1:2525"));
+        settings->findChild<QLineEdit *>(QStringLiteral("fromAddress"))->setText(QStringLiteral("billing@lidan.example"));
+        settings->accept();
+        QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+        auto tenant = w.session()->service().loadTenant(w.session()->tenantId());
+        QVERIFY(tenant && tenant->state.profile);
+        QCOMPARE(tenant->state.profile->email, QStringLiteral("office@lidan.example"));
+        QCOMPARE(tenant->state.numberingPattern, QStringLiteral("R{YY}-{SEQ:3}"));
+        QVERIFY(tenant->state.mail);
+        QCOMPARE(tenant->state.mail->fromAddress, QStringLiteral("billing@lidan.example"));
     }
 
     void documentActionsFromTheList()

@@ -116,8 +116,9 @@ HistoryDock::HistoryDock(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Version, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Time, QHeaderView::ResizeToContents);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->setColumnHidden(HistoryModel::Event, true);
-    m_table->setColumnHidden(HistoryModel::Actor, true);
+    m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Event, QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Actor, QHeaderView::ResizeToContents);
+    m_table->setColumnWidth(HistoryModel::Event, 130);
     layout->addWidget(m_table, 1);
 
     auto *scrub = new QHBoxLayout;

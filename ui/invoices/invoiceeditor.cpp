@@ -180,6 +180,9 @@ void InvoiceEditor::buildUi()
     m_dueDate->setAccessibleName(tr("Due date"));
     m_dueDate->setCalendarPopup(true);
     m_dueDate->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    // An invoice without a due date yet (one is set at issue from the payment terms).
+    m_dueDate->setMinimumDate(QDate(2000, 1, 1));
+    m_dueDate->setSpecialValueText(tr("none yet"));
     dates->addWidget(m_dueDate);
     dates->addSpacing(16);
     m_issueDate = new QLabel(this);
@@ -397,7 +400,7 @@ void InvoiceEditor::display(const InvoiceState &state, bool readOnly, const QSet
     }
     m_customer->setCurrentIndex(customerIndex);
     m_currency->setCurrentText(state.currency);
-    m_dueDate->setDate(state.dueDate.isValid() ? state.dueDate : m_session.today());
+    m_dueDate->setDate(state.dueDate.isValid() ? state.dueDate : m_dueDate->minimumDate());
     m_issueDate->setText(state.issueDate.isValid() ? tr("Issued on %1").arg(state.issueDate.toString(Qt::ISODate)) : QString());
     if (m_notes->toPlainText() != state.notes)
         m_notes->setPlainText(state.notes);
@@ -537,7 +540,7 @@ void InvoiceEditor::commitDueDate()
     if (m_updating || isReadOnly())
         return;
     const QDate d = m_dueDate->date();
-    if (d == m_shown.dueDate)
+    if (d == m_shown.dueDate || d == m_dueDate->minimumDate())
         return;
     const QDate old = m_shown.dueDate;
     const QJsonObject forward = command(Wire::Command::SetInvoiceDueDate, {{QStringLiteral("dueDate"), d.toString(Qt::ISODate)}});

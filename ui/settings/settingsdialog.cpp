@@ -1,6 +1,8 @@
 #include "ui/settings/settingsdialog.h"
 
 #include "core/domain/numbering.h"
+#include "core/mail/smtpclient.h"
+#include "core/mail/smtppassword.h"
 #include "core/domain/tenant.h"
 #include "ui/dialogs/fieldmarks.h"
 #include "ui/dialogs/invoicedialogs.h"
@@ -126,6 +128,24 @@ SettingsDialog::SettingsDialog(Session &session, QWidget *parent)
     dform->addRow(tr("&Locale of documents:"), m_locale);
     m_tabs->addTab(defaults, tr("Defaults"));
 
+    auto *mail = new QWidget(m_tabs);
+    auto *mform = new QFormLayout(mail);
+    m_smtpUrl = line(QStringLiteral("smtpUrl"), tr("SMTP server"));
+    m_smtpUrl->setPlaceholderText(QStringLiteral("smtps://billing@mail.example.com:465"));
+    mform->addRow(tr("SMTP &server:"), m_smtpUrl);
+    m_fromAddress = line(QStringLiteral("fromAddress"), tr("Sender address"));
+    mform->addRow(tr("Sender &address:"), m_fromAddress);
+    m_fromName = line(QStringLiteral("fromName"), tr("Sender name"));
+    mform->addRow(tr("Sender &name:"), m_fromName);
+    m_password = line(QStringLiteral("smtpPassword"), tr("SMTP password"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(SmtpPasswordStore::keychainAvailable()
+                                       ? tr("Kept in the system keychain; leave empty to keep it")
+                                       : tr("No keychain here: set BILLSTREAM_SMTP_PASSWORD instead"));
+    m_password->setEnabled(SmtpPasswordStore::keychainAvailable());
+    mform->addRow(tr("&Password:"), m_password);
+    m_tabs->addTab(mail, tr("E-mail"));
+
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("settingsError"));
     m_error->setWordWrap(true);
@@ -185,6 +205,14 @@ void SettingsDialog::load()
     m_taxRate->setText(state.defaults.taxRate ? state.defaults.taxRate->toString() : QString());
     m_terms->setValue(state.defaults.paymentTermsDays);
     m_locale->setText(state.defaults.locale);
+    if (state.mail) {
+        m_smtpUrl->setText(state.mail->smtpUrl);
+        m_fromAddress->setText(state.mail->fromAddress);
+        m_fromName->setText(state.mail->fromName);
+    }
+    m_loadedMail = QJsonObject{{QStringLiteral("smtpUrl"), m_smtpUrl->text()},
+                               {QStringLiteral("fromAddress"), m_fromAddress->text()},
+                               {QStringLiteral("fromName"), m_fromName->text()}};
     m_loadedDefaults = QJsonObject{{QStringLiteral("currency"), state.defaults.currency},
                                    {QStringLiteral("taxRate"), m_taxRate->text()},
                                    {QStringLiteral("paymentTermsDays"), state.defaults.paymentTermsDays},
@@ -255,7 +283,7 @@ void SettingsDialog::chooseLogo()
 void SettingsDialog::accept()
 {
     for (QLineEdit *e : {m_name, m_street, m_postalCode, m_city, m_country, m_taxId, m_email, m_phone, m_iban, m_bic,
-                         m_pattern, m_taxRate, m_locale})
+                         m_pattern, m_taxRate, m_locale, m_smtpUrl, m_fromAddress, m_fromName})
         FieldMarks::clear(e);
     QStringList problems;
     const auto run = [&](const QString &name, const QJsonObject &payload, const QHash<QString, QWidget *> &fields) {
@@ -315,6 +343,28 @@ void SettingsDialog::accept()
              {QStringLiteral("payload.currency"), m_currency}, {QStringLiteral("payload.paymentTermsDays"), m_terms}})) {
         for (auto it = defaults.constBegin(); it != defaults.constEnd(); ++it)
             m_loadedDefaults.insert(it.key(), it.value());
+    }
+
+    const QJsonObject mailSettings{{QStringLiteral("smtpUrl"), m_smtpUrl->text().trimmed()},
+                                   {QStringLiteral("fromAddress"), m_fromAddress->text().trimmed()},
+                                   {QStringLiteral("fromName"), m_fromName->text().trimmed()}};
+    QJsonObject mailPayload = mailSettings;
+    if (m_fromName->text().trimmed().isEmpty())
+        mailPayload.remove(QStringLiteral("fromName"));
+    if (!m_smtpUrl->text().trimmed().isEmpty() && mailSettings != m_loadedMail
+        && run(QStringLiteral("SetMailSettings"), mailPayload,
+               {{QStringLiteral("payload.smtpUrl"), m_smtpUrl}, {QStringLiteral("payload.fromAddress"), m_fromAddress},
+                {QStringLiteral("payload.fromName"), m_fromName}}))
+        m_loadedMail = mailSettings;
+    if (!m_password->text().isEmpty()) {
+        auto smtp = parseSmtpUrl(m_smtpUrl->text().trimmed());
+        Status stored = smtp ? SmtpPasswordStore::write(
+                                   SmtpAccount{smtp->url.host(), smtp->url.port(), smtp->url.userName()}, m_password->text())
+                             : Status(fail(smtp.error()));
+        if (!stored)
+            problems << tr("The password was not stored: %1").arg(stored.error().message);
+        else
+            m_password->clear();
     }
 
     if (!problems.isEmpty()) {

@@ -14,9 +14,10 @@ namespace Billstream {
 class Session;
 
 // Settings of the business: company profile (with logo), the invoice numbering pattern with a
-// live preview, and defaults (currency, tax rate, payment terms, locale). Save runs one command
-// per section that changed (SetCompanyProfile, SetNumberingPattern, SetInvoiceDefaults); a
-// refusal is shown at its fields and the dialog stays open.
+// live preview, defaults (currency, tax rate, payment terms, locale) and e-mail (SMTP server,
+// sender; the password goes to the system keychain, never the log). Save runs one command per
+// section that changed (SetCompanyProfile, SetNumberingPattern, SetInvoiceDefaults,
+// SetMailSettings); a refusal is shown at its fields and the dialog stays open.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -48,6 +49,11 @@ private:
     QLineEdit *m_taxRate;
     QSpinBox *m_terms;
     QLineEdit *m_locale;
+    QLineEdit *m_smtpUrl;
+    QLineEdit *m_fromAddress;
+    QLineEdit *m_fromName;
+    QLineEdit *m_password;
+    QJsonObject m_loadedMail;
     QLabel *m_error;
     QJsonObject m_loadedProfile;
     QString m_loadedPattern;
