@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "cannot open %s: %s\n", qPrintable(args.at(1)), qPrintable(w.openError()));
         return 1;
     }
-    w.setGeometry(0, 0, 1360, 820);
+    w.setGeometry(0, 0, 1560, 880);
     w.show();
     if (!QTest::qWaitForWindowExposed(&w))
         return 1;
@@ -85,7 +85,7 @@ int main(int argc, char *argv[])
     // The editor of an invoice with its history, scrubbed back to show the changed fields.
     const QString id = interestingInvoice(*w.session());
     if (InvoiceEditor *editor = w.openInvoice(id)) {
-        w.historyDock()->setMinimumWidth(470);
+        w.historyDock()->setMinimumWidth(560);
         settle();
         // The last edit of the draft's content: its fields come out highlighted.
         qint64 version = std::max<qint64>(2, editor->headVersion() - 3);
