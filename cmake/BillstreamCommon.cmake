@@ -35,14 +35,8 @@ function(billstream_add_test name)
         SRCDIR="${CMAKE_CURRENT_SOURCE_DIR}/"
         BILLSTREAM_CLI_PATH="$<TARGET_FILE:billstream-cli>"
         BILLSTREAM_APP_PATH="$<TARGET_FILE:billstream>")
-    # Tests that run the programs (through tests/cli/clirunner.h, or DEPENDS) need them built first;
-    # the others do not wait for the whole tree.
-    if(T_SOURCES MATCHES "clirunner\\.h")
-        list(APPEND T_DEPENDS billstream-cli)
-    endif()
-    if(T_DEPENDS)
-        add_dependencies(${name} ${T_DEPENDS})
-    endif()
+    # Many tests run the real billstream-cli (BILLSTREAM_CLI_PATH): build it first.
+    add_dependencies(${name} billstream-cli ${T_DEPENDS})
     add_test(NAME ${name} COMMAND ${name})
     set(env "QT_QPA_PLATFORM=offscreen;LC_ALL=C.UTF-8;BILLSTREAM_TEST=1")
     if(BILLSTREAM_SANITIZE)
