@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QMutex>
+#include <QMutexLocker>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -224,6 +226,16 @@ std::optional<Error> inspectHeader(const QString &path, qint64 size, bool walPre
     }
     return std::nullopt;
 }
+
+// Stores open in this process, by canonical path. POSIX record locks belong to the process,
+// and closing ANY descriptor of a file drops all of them: reading a store's header through a
+// descriptor of our own while another SqliteEventStore here has the file open would silently
+// release that connection's locks, and another process could then take itself for the last
+// user, checkpoint and delete the WAL that connection still writes to. So a file already open
+// here is never inspected through a descriptor of ours (SQLite shares and defers closing its
+// own), and opens are serialised so no inspection overlaps another instance's open.
+QMutex openRegistryMutex;
+QHash<QString, int> openRegistry;
 
 bool writableByUs(const QString &path)
 {
@@ -731,8 +743,11 @@ Status SqliteEventStore::Private::open()
 
     bool needsSchema = true;
     if (size > 0) {
-        if (std::optional<Error> e = inspectHeader(path, size, walPresent))
-            return fail(*e);
+        const bool openHere = openRegistry.contains(QFileInfo(path).canonicalFilePath());
+        if (!openHere) {
+            if (std::optional<Error> e = inspectHeader(path, size, walPresent))
+                return fail(*e);
+        }
         // Look first through a read-only connection: a file that is not ours is never opened
         // for writing, so even SQLite's checkpoint-on-close cannot touch it.
         Status opened = openConnection(true, false);
@@ -790,6 +805,11 @@ SqliteEventStore::~SqliteEventStore()
     if (d->db && d->inTransaction)
         d->rollback();
     d->closeConnection();
+    if (!d->registeredPath.isEmpty()) {
+        const QMutexLocker locker(&openRegistryMutex);
+        if (--openRegistry[d->registeredPath] <= 0)
+            openRegistry.remove(d->registeredPath);
+    }
 }
 
 Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::open(const QString &path, const StoreOptions &options)
@@ -801,10 +821,13 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::open(const QString &
     store->d->options = options;
     if (store->d->options.busyTimeoutMs < 0)
         store->d->options.busyTimeoutMs = 0;
+    const QMutexLocker locker(&openRegistryMutex);
     if (Status s = store->d->open(); !s)
         return fail(s.error());
     if (store->d->canonicalPath.isEmpty())
         store->d->canonicalPath = QFileInfo(store->d->path).canonicalFilePath();
+    store->d->registeredPath = store->d->canonicalPath;
+    ++openRegistry[store->d->registeredPath];
     return store;
 }
 

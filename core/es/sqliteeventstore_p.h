@@ -75,6 +75,7 @@ struct SqliteEventStore::Private
     SqliteEventStore *q = nullptr;
     QString path;            // absolute
     QString canonicalPath;   // symlinks resolved, for the anchor
+    QString registeredPath;  // this instance's entry in the registry of stores open here
     StoreOptions options;
     SystemClock systemClock;
     QString connectionName;

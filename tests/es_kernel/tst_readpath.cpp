@@ -86,6 +86,41 @@ private slots:
         QCOMPARE(i, 40);
     }
 
+    // POSIX locks belong to the process: a second instance opening the same file here must not
+    // drop the first one's locks, or another process closing its connection takes itself for
+    // the last user and deletes the WAL the first instance still writes to.
+    void secondOpenInProcessKeepsTheFirstOnesLocks()
+    {
+        const QString name = QStringLiteral("locks.sqlite");
+        auto first = open(name);
+        const auto appendOne = [&](SqliteEventStore &store, int i) {
+            AppendRequest r;
+            r.tenantId = QStringLiteral("t");
+            r.streams = {StreamAppend{QStringLiteral("x"), QStringLiteral("s"), ExpectedVersion::any(),
+                                      {NewEvent{QStringLiteral("E"), {{QStringLiteral("i"), i}}, 1}}}};
+            QVERIFY(store.append(r).has_value());
+        };
+        appendOne(*first, 1);
+        {
+            StoreOptions o;
+            o.readOnly = true;
+            auto second = open(name, o);
+            QCOMPARE(*second->headPosition(), 1);
+        }
+        // Another process opens and closes the store: it must see that we still use it.
+        QProcess sqlite;
+        sqlite.start(QStringLiteral("sqlite3"), {m_dir.filePath(name), QStringLiteral("SELECT count(*) FROM events;")});
+        QVERIFY(sqlite.waitForFinished());
+        QCOMPARE(sqlite.exitCode(), 0);
+        QVERIFY2(QFile::exists(m_dir.filePath(name) + QStringLiteral("-wal")), "the WAL of an open store was deleted");
+        appendOne(*first, 2);
+        first.reset();
+        // Everything the first instance appended is in the store.
+        sqlite.start(QStringLiteral("sqlite3"), {m_dir.filePath(name), QStringLiteral("SELECT count(*) FROM events;")});
+        QVERIFY(sqlite.waitForFinished());
+        QCOMPARE(QString::fromUtf8(sqlite.readAllStandardOutput()).trimmed(), QStringLiteral("2"));
+    }
+
     void verifyFindsDamageInALargeStore()
     {
         const QString name = QStringLiteral("damaged.sqlite");

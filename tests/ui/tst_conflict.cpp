@@ -83,15 +83,6 @@ void TestConflict::conflictingEditOffersReload()
     MessageBox::setNextAnswer(QMessageBox::Cancel);
     const int shown = MessageBox::shownCount();
     emit notes->committed();
-    // Known core defect (reported): opening this fresh store rebuilt its projections with the log
-    // read by a second SqliteEventStore on a reader thread of this process (ReadSide,
-    // readLog). Its open reads the file header through QFile and closes that descriptor, which
-    // drops every POSIX lock this process holds on the store; the CLI then believes it is the
-    // last connection, checkpoints and deletes the -wal this window still writes to. The CLI's
-    // "Again" is lost to this window, whose own append then succeeds on a stale log. When the
-    // store keeps its locks, this check passes and the expected failure must go.
-    QEXPECT_FAIL("", "core: an in-process second store open drops this connection's locks; the CLI deletes our WAL",
-                 Abort);
     QCOMPARE(MessageBox::shownCount(), shown + 1);
     QVERIFY2(editor->lastError().contains(QStringLiteral("changed elsewhere meanwhile")), qPrintable(editor->lastError()));
     QVERIFY(editor->findChild<QLabel *>(QStringLiteral("editorError"))->isVisible());
