@@ -153,24 +153,14 @@ Result<AppendResult> SqliteEventStore::Private::appendOne(const AppendRequest &r
     QList<qint64> versions;
     qsizetype eventCount = 0;
     for (const StreamAppend &stream : request.streams) {
-        SqliteStatement *info = statement(Sql::StreamInfo, &error);
+        const Result<StreamInfo> info = streamInfo(tenant, stream.streamId);
         if (!info)
-            return fail(error);
-        StatementReset guard(*info);
-        info->bind(1, tenant);
-        info->bind(2, stream.streamId);
-        const int rc = info->step();
-        qint64 actual = 0;
-        if (rc == SQLITE_ROW) {
-            const QString existingType = info->text(0);
-            actual = info->int64(1);
-            if (existingType != stream.streamType) {
-                return fail(Error::invalidField(
-                    QStringLiteral("streamId"),
-                    QStringLiteral("the id '%1' is already used by a %2 stream").arg(stream.streamId, existingType)));
-            }
-        } else if (rc != SQLITE_DONE) {
-            return fail(sqliteError(rc, QStringLiteral("read the version of stream %1").arg(stream.streamId)));
+            return fail(info.error());
+        const qint64 actual = info->version;
+        if (!info->type.isEmpty() && info->type != stream.streamType) {
+            return fail(Error::invalidField(
+                QStringLiteral("streamId"),
+                QStringLiteral("the id '%1' is already used by a %2 stream").arg(stream.streamId, info->type)));
         }
         if (!stream.expected.matches(actual)) {
             return fail(Error::conflict(

@@ -70,6 +70,13 @@ struct LogTail
     qint64 recordedAtMs = 0;  // the time given to every event of this transaction
 };
 
+// A stream's type and current version; a stream without events has neither.
+struct StreamInfo
+{
+    QString type;
+    qint64 version = 0;
+};
+
 struct SqliteEventStore::Private
 {
     SqliteEventStore *q = nullptr;
@@ -104,6 +111,7 @@ struct SqliteEventStore::Private
     Error readOnlyError(const QString &doing) const;
     Status exec(const char *sql, const QString &doing);
     SqliteStatement *statement(Sql which, Error *error);
+    Result<StreamInfo> streamInfo(const QString &tenantId, const QString &streamId);
 
     // Transactions, taken as SQL so the write lock is held from the first read (BEGIN IMMEDIATE).
     Status begin(const QString &doing);

@@ -29,10 +29,10 @@ Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement 
     return events;
 }
 
-Result<qint64> SqliteEventStore::streamVersion(const QString &tenantId, const QString &streamId)
+Result<StreamInfo> SqliteEventStore::Private::streamInfo(const QString &tenantId, const QString &streamId)
 {
     Error error;
-    SqliteStatement *s = d->statement(Sql::StreamInfo, &error);
+    SqliteStatement *s = statement(Sql::StreamInfo, &error);
     if (!s)
         return fail(error);
     StatementReset guard(*s);
@@ -40,27 +40,26 @@ Result<qint64> SqliteEventStore::streamVersion(const QString &tenantId, const QS
     s->bind(2, streamId);
     const int rc = s->step();
     if (rc == SQLITE_ROW)
-        return s->int64(1);
+        return StreamInfo{s->text(0), s->int64(1)};
     if (rc == SQLITE_DONE)
-        return qint64(0);
-    return fail(d->sqliteError(rc, QStringLiteral("read the version of stream %1").arg(streamId)));
+        return StreamInfo{};
+    return fail(sqliteError(rc, QStringLiteral("read stream %1").arg(streamId)));
+}
+
+Result<qint64> SqliteEventStore::streamVersion(const QString &tenantId, const QString &streamId)
+{
+    const Result<StreamInfo> info = d->streamInfo(tenantId, streamId);
+    if (!info)
+        return fail(info.error());
+    return info->version;
 }
 
 Result<QString> SqliteEventStore::streamType(const QString &tenantId, const QString &streamId)
 {
-    Error error;
-    SqliteStatement *s = d->statement(Sql::StreamInfo, &error);
-    if (!s)
-        return fail(error);
-    StatementReset guard(*s);
-    s->bind(1, tenantId);
-    s->bind(2, streamId);
-    const int rc = s->step();
-    if (rc == SQLITE_ROW)
-        return s->text(0);
-    if (rc == SQLITE_DONE)
-        return QString();
-    return fail(d->sqliteError(rc, QStringLiteral("read the type of stream %1").arg(streamId)));
+    const Result<StreamInfo> info = d->streamInfo(tenantId, streamId);
+    if (!info)
+        return fail(info.error());
+    return info->type;
 }
 
 Result<QList<RecordedEvent>> SqliteEventStore::readStream(const QString &tenantId, const QString &streamId,
