@@ -3,10 +3,10 @@
 #include "core/domain/domainevents.h"
 #include "core/domain/numbering.h"
 #include "core/es/commandbus.h"
+#include "core/es/identity.h"
 #include "core/es/sqliteeventstore.h"
 #include "core/es/storelocation.h"
 
-#include <QCryptographicHash>
 #include <QJsonDocument>
 
 namespace Billstream {
@@ -79,7 +79,7 @@ QByteArray commandFingerprint(const DecodedCommand &command)
     const QJsonObject canonical{{QStringLiteral("command"), command.name},
                                 {QStringLiteral("aggregateId"), command.aggregateIdGiven ? command.aggregateId : QString()},
                                 {QStringLiteral("payload"), command.payload}};
-    return QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
+    return sha256(QJsonDocument(canonical).toJson(QJsonDocument::Compact));
 }
 
 struct InvoicingService::Private

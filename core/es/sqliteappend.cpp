@@ -5,7 +5,6 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QSqlError>
-#include <QUuid>
 
 #include <sqlite3.h>
 
@@ -266,7 +265,7 @@ Result<AppendResult> SqliteEventStore::Private::appendOne(const AppendRequest &r
             recorded.streamType = stream.streamType;
             recorded.streamId = stream.streamId;
             recorded.version = ++version;
-            recorded.eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            recorded.eventId = newEventId();
             recorded.type = event.type;
             recorded.schemaVersion = event.schemaVersion;
             recorded.payload = event.payload;

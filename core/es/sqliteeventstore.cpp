@@ -2,7 +2,6 @@
 
 #include "core/es/sqliteeventstore_p.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -263,7 +262,7 @@ QByteArray computeEventHash(const EventHashInput &in, QByteArray &scratch)
     appendField(scratch, in.payload);
     appendField(scratch, in.metadata);
     appendLength(scratch, in.recordedAtMs);
-    return QCryptographicHash::hash(scratch, QCryptographicHash::Sha256);
+    return sha256(scratch);
 }
 
 // Metadata is written by the store itself as a flat object of plain strings; reading it by hand
@@ -335,11 +334,28 @@ static bool parseFlatMetadata(QByteArrayView text, EventMetadata &out)
 
 QString RowStrings::type(QByteArrayView utf8)
 {
+    // Runs of one type are common (line items, a command's events); hashing is the slow part.
+    if (utf8 == QByteArrayView(m_lastType.utf8))
+        return m_lastType.value;
     const auto found = m_types.constFind(QByteArray::fromRawData(utf8.data(), utf8.size()));
-    if (found != m_types.cend())
+    if (found != m_types.cend()) {
+        m_lastType = {found.key(), *found};
         return *found;
+    }
     const QByteArray key = utf8.toByteArray();
-    return *m_types.insert(key, QString::fromUtf8(key));
+    m_lastType = {key, QString::fromUtf8(key)};
+    return *m_types.insert(key, m_lastType.value);
+}
+
+EventMetadata RowStrings::metadata(QByteArrayView json)
+{
+    if (json == QByteArrayView(m_metadataJson) && !m_metadataJson.isNull())
+        return m_metadata;
+    m_metadataJson = json.toByteArray();
+    m_metadata = {};
+    if (!parseFlatMetadata(json, m_metadata))
+        m_metadata = EventMetadata::fromJson(parseObject(json));
+    return m_metadata;
 }
 
 RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings)
@@ -354,8 +370,7 @@ RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings)
     e.type = strings.type(row.textView(6));
     e.schemaVersion = int(row.int64(7));
     e.payload = parseObject(row.textView(8));
-    if (!parseFlatMetadata(row.textView(9), e.metadata))
-        e.metadata = EventMetadata::fromJson(parseObject(row.textView(9)));
+    e.metadata = strings.metadata(row.textView(9));
     e.recordedAt = QDateTime::fromMSecsSinceEpoch(row.int64(10), Qt::UTC);
     e.hash = row.blob(11);
     return e;

@@ -5,6 +5,7 @@
 // Internals of SqliteEventStore shared by its implementation files; not part of the API.
 
 #include "core/es/clock.h"
+#include "core/es/identity.h"
 #include "core/es/sqliteeventstore.h"
 #include "core/es/sqlitestatement.h"
 
@@ -148,6 +149,8 @@ public:
     QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8); }
     QString streamId(QByteArrayView utf8) { return m_streamId.get(utf8); }
     QString type(QByteArrayView utf8);
+    // The events of one command share their metadata: parsed once per run of equal bytes.
+    EventMetadata metadata(QByteArrayView json);
 
 private:
     struct Last
@@ -163,8 +166,10 @@ private:
             return value;
         }
     };
-    Last m_tenant, m_streamType, m_streamId;
+    Last m_tenant, m_streamType, m_streamId, m_lastType;
     QHash<QByteArray, QString> m_types;
+    QByteArray m_metadataJson;
+    EventMetadata m_metadata;
 };
 
 // Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS.
