@@ -336,6 +336,39 @@ void readLog(const QString &path, qint64 head, EventPipe &pipe)
     pipe.finish(std::move(error));
 }
 
+// Drops the secondary indexes of the projections' (new, empty) tables and returns the SQL that
+// creates them again.
+Result<QList<QByteArray>> deferIndexes(sqlite3 *db, const QStringList &projections)
+{
+    const QString doing = QStringLiteral("prepare the projection tables for a rebuild");
+    QList<QByteArray> creates;
+    QList<QByteArray> names;
+    for (const QString &projection : projections) {
+        for (const QString &table : ReadSide::tablesOf(projection)) {
+            sqlite3_stmt *q = nullptr;
+            int rc = sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+                                            " AND tbl_name = ?1", -1, &q, nullptr);
+            const QByteArray tableUtf8 = table.toUtf8();
+            if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(q, 1, tableUtf8.constData(), int(tableUtf8.size()), SQLITE_TRANSIENT);
+            while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+                names << QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(q, 0)));
+                creates << QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(q, 1)));
+                rc = SQLITE_OK;
+            }
+            sqlite3_finalize(q);
+            if (rc != SQLITE_DONE)
+                return fail(ReadSql::sqlError(db, rc, doing));
+        }
+    }
+    for (const QByteArray &name : std::as_const(names)) {
+        const QByteArray drop = "DROP INDEX \"" + QByteArray(name).replace('"', "\"\"") + '"';
+        if (Status s = ReadSql::exec(db, drop.constData(), doing); !s)
+            return fail(s.error());
+    }
+    return creates;
+}
+
 } // namespace
 
 Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
@@ -395,6 +428,11 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
             if (Status s = p->beginBulk(db); !s)
                 return s;
         }
+        // Secondary indexes are built once over the finished tables: inserting each row into
+        // them as it comes (random stream ids) costs several times more than sorting once.
+        Result<QList<QByteArray>> indexes = deferIndexes(handle, ordered);
+        if (!indexes)
+            return fail(indexes.error());
         if (withInvoices && withRevenue) {
             InvoiceListProjection *invoices = m_invoices.get();
             m_revenue->setFigureSource([invoices](const QString &tenant, const QString &id) {
@@ -448,6 +486,10 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
             if (Status s = p->endBulk(db); !s)
                 return s;
             if (Status s = m_store.setCheckpoint(db, p->name(), p->schemaVersion(), *head); !s)
+                return s;
+        }
+        for (const QByteArray &sql : std::as_const(*indexes)) {
+            if (Status s = ReadSql::exec(handle, sql.constData(), QStringLiteral("index the rebuilt projections")); !s)
                 return s;
         }
         m_revenue->setFigureSource({});

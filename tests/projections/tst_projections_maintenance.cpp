@@ -42,6 +42,18 @@ QStringList contents(SqliteEventStore &store)
             out << rows;
         }
     }
+    // The schema too: a rebuild builds the indexes after the rows, and must not forget one.
+    sqlite3_stmt *schema = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+                              " ORDER BY type, name", -1, &schema, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(schema) == SQLITE_ROW) {
+            QStringList cells;
+            for (int c = 0; c < 4; ++c)
+                cells << QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(schema, c)));
+            out << QStringLiteral("schema|") + cells.join(QLatin1Char('|'));
+        }
+    }
+    sqlite3_finalize(schema);
     return out;
 }
 
