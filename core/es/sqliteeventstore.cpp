@@ -334,17 +334,22 @@ static bool parseFlatMetadata(QByteArrayView text, EventMetadata &out)
 
 QString RowStrings::type(QByteArrayView utf8)
 {
-    // Runs of one type are common (line items, a command's events); hashing is the slow part.
-    if (utf8 == QByteArrayView(m_lastType.utf8))
-        return m_lastType.value;
-    const auto found = m_types.constFind(QByteArray::fromRawData(utf8.data(), utf8.size()));
-    if (found != m_types.cend()) {
-        m_lastType = {found.key(), *found};
-        return *found;
+    // Runs of one type are common (line items, a command's events).
+    if (m_lastType >= 0 && utf8 == QByteArrayView(m_types.at(m_lastType).utf8))
+        return m_types.at(m_lastType).value;
+    for (qsizetype i = 0; i < m_types.size(); ++i) {
+        const QByteArray &known = m_types.at(i).utf8;
+        if (known.size() == utf8.size() && utf8 == QByteArrayView(known)) {
+            m_lastType = i;
+            return m_types.at(i).value;
+        }
     }
     const QByteArray key = utf8.toByteArray();
-    m_lastType = {key, QString::fromUtf8(key)};
-    return *m_types.insert(key, m_lastType.value);
+    if (m_types.size() >= 128)  // not a log of a few types: stop looking them up
+        return QString::fromUtf8(key);
+    m_types.append({key, QString::fromUtf8(key)});
+    m_lastType = m_types.size() - 1;
+    return m_types.last().value;
 }
 
 EventMetadata RowStrings::metadata(QByteArrayView json)

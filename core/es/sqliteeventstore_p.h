@@ -166,8 +166,10 @@ private:
             return value;
         }
     };
-    Last m_tenant, m_streamType, m_streamId, m_lastType;
-    QHash<QByteArray, QString> m_types;
+    Last m_tenant, m_streamType, m_streamId;
+    // A log has a few dozen event types: a short list compared by length first beats hashing.
+    QList<Last> m_types;
+    qsizetype m_lastType = -1;
     QByteArray m_metadataJson;
     EventMetadata m_metadata;
 };
