@@ -22,7 +22,6 @@ constexpr const char *Schema =
     " event_type TEXT NOT NULL, event_count INTEGER NOT NULL, summary TEXT NOT NULL, actor TEXT NOT NULL,"
     " command_id TEXT NOT NULL, facts TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS activity_by_tenant ON activity (tenant, position);"
-    "CREATE INDEX IF NOT EXISTS activity_by_stream ON activity (tenant, stream_id, position);"
     "CREATE UNIQUE INDEX IF NOT EXISTS activity_by_end ON activity (last_position);";
 
 constexpr const char *DropSchema = "DROP TABLE IF EXISTS activity;";

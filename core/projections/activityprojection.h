@@ -22,7 +22,8 @@ namespace Billstream {
 class ActivityProjection final : public BulkProjection
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    // 2: without the index by stream, which no query used.
+    static constexpr int SchemaVersion = 2;
     static QString projectionName() { return QStringLiteral("activity"); }
 
     explicit ActivityProjection(std::shared_ptr<const Upcasters> upcasters);
