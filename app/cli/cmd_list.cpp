@@ -1,6 +1,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/storeaccess.h"
 
+#include "core/documents/csvexport.h"
 #include "core/domain/invoicingservice.h"
 #include "core/domain/tenant.h"
 #include "core/projections/book.h"
@@ -45,23 +46,10 @@ QString cellText(const QJsonValue &v)
     return QString();
 }
 
-// CSV (RFC 4180) with formula neutralisation (QUALITY.md): a text cell starting with = + - @,
-// tab or CR gets a leading single quote so a spreadsheet shows it as text; numbers stay numbers.
+// CSV (RFC 4180) with formula neutralisation (QUALITY.md), by the rule every CSV of Billstream uses.
 QString csvCell(const QJsonValue &v, bool number)
 {
-    QString text = cellText(v);
-    if (!number && !text.isEmpty()) {
-        const QChar first = text.front();
-        if (first == QLatin1Char('=') || first == QLatin1Char('+') || first == QLatin1Char('-')
-            || first == QLatin1Char('@') || first == QLatin1Char('\t') || first == QLatin1Char('\r'))
-            text.prepend(QLatin1Char('\''));
-    }
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n'))
-        || text.contains(QLatin1Char('\r'))) {
-        text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        text = QLatin1Char('"') + text + QLatin1Char('"');
-    }
-    return text;
+    return csvField(cellText(v), number);
 }
 
 // Table cells are one line each: control characters would break the layout.
