@@ -825,6 +825,7 @@ SqliteEventStore::~SqliteEventStore()
     if (d->db && d->inTransaction)
         d->rollback();
     d->closeConnection();
+    d->closeAnchor();
     if (!d->registeredPath.isEmpty()) {
         const QMutexLocker locker(&openRegistryMutex);
         if (--openRegistry[d->registeredPath] <= 0)

@@ -137,7 +137,12 @@ struct SqliteEventStore::Private
 
     // The head recorded outside the store (sqliteverify.cpp).
     QString anchorFile() const;
-    void recordAnchor(qint64 position, const QByteArray &hash) const;
+    void recordAnchor(qint64 position, const QByteArray &hash);
+    void closeAnchor();
+    // The anchor file stays open and mapped while the store is (see recordAnchor()).
+    int anchorFd = -1;
+    char *anchorMap = nullptr;
+    qsizetype anchorMapSize = 0;
 };
 
 // Strings that repeat from row to row of one read (tenant, stream type, event type, stream

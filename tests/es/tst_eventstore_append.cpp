@@ -840,6 +840,29 @@ private slots:
         QVERIFY(store->append(request(T, QStringLiteral("c"), QStringLiteral("s0"), ExpectedVersion::any(), events(1))));
         QCOMPARE(QFileInfo(options().anchorPath).size(), 512);
         QVERIFY(store->verify()->ok);
+        // The store keeps the anchor open between commits; another program truncating, removing
+        // or replacing the file meanwhile changes nothing of that.
+        QVERIFY(anchor.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        anchor.close();
+        QVERIFY(store->append(request(T, QStringLiteral("c"), QStringLiteral("s0"), ExpectedVersion::any(), events(1))));
+        QCOMPARE(QFileInfo(options().anchorPath).size(), 512);
+        QVERIFY(store->verify(options().anchorPath)->ok);
+        QVERIFY(QFile::remove(options().anchorPath));
+        QVERIFY(store->append(request(T, QStringLiteral("c"), QStringLiteral("s1"), ExpectedVersion::any(), events(1))));
+        QVERIFY(store->verify(options().anchorPath)->ok);
+        QCOMPARE(store->verify(options().anchorPath)->headPosition, 23);
+        {
+            QSaveFile replacement(options().anchorPath);
+            QVERIFY(replacement.open(QIODevice::WriteOnly));
+            replacement.write("{}");
+            QVERIFY(replacement.commit());
+        }
+        QVERIFY(store->append(request(T, QStringLiteral("c"), QStringLiteral("s2"), ExpectedVersion::any(), events(1))));
+        const VerifyReport afterReplace = *store->verify(options().anchorPath);
+        QVERIFY2(afterReplace.ok && afterReplace.notes.isEmpty(), qPrintable(afterReplace.notes.join(QLatin1Char(' '))));
+        QFile again(options().anchorPath);
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(again.readAll()).object().value(QStringLiteral("position")).toInteger(), 24);
 
         // An explicitly named anchor must exist.
         const Result<VerifyReport> missing = store->verify(m_dir->filePath(QStringLiteral("nope.json")));
