@@ -18,6 +18,9 @@ struct Options
     int runs = 5;
     QString scenario;   // empty: all
     bool json = false;
+    // A store written earlier by `billstream-cli demo` (100,000 invoices, or 10,000 with --quick)
+    // that the read-side scenarios copy instead of writing their own (which takes minutes).
+    QString demoStore;
 };
 
 // One reported figure: Billstream's value beside the bare-SQLite baseline from the same run.

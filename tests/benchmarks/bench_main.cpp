@@ -87,7 +87,10 @@ int main(int argc, char *argv[])
                                      QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption dirOpt(QStringLiteral("dir"), QStringLiteral("Where to put the temporary stores."),
                                     QStringLiteral("DIR"));
-    parser.addOptions({quickOpt, jsonOpt, scenarioOpt, runsOpt, dirOpt});
+    const QCommandLineOption demoOpt(QStringLiteral("demo-store"),
+                                     QStringLiteral("Copy this demo store for the read-side scenarios instead of writing one."),
+                                     QStringLiteral("FILE"));
+    parser.addOptions({quickOpt, jsonOpt, scenarioOpt, runsOpt, dirOpt, demoOpt});
     parser.process(app);
 
     Bench::Options options;
@@ -95,6 +98,7 @@ int main(int argc, char *argv[])
     options.json = parser.isSet(jsonOpt);
     options.scenario = parser.value(scenarioOpt);
     options.runs = std::max(1, parser.value(runsOpt).toInt());
+    options.demoStore = parser.value(demoOpt);
 
     QTextStream out(stdout);
     bool known = options.scenario.isEmpty();

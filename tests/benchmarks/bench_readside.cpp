@@ -67,6 +67,14 @@ QString demoStore(const Options &opt, const QString &workDir)
         return path;
     dir = std::make_unique<QTemporaryDir>(QFileInfo(workDir).absolutePath() + QStringLiteral("/readside-XXXXXX"));
     path = dir->filePath(QStringLiteral("demo.sqlite"));
+    if (!opt.demoStore.isEmpty()) {
+        if (!QFile::copy(opt.demoStore, path)) {
+            std::fprintf(stderr, "readside: cannot copy %s\n", qPrintable(opt.demoStore));
+            std::exit(1);
+        }
+        std::fprintf(stderr, "readside: using a copy of %s\n", qPrintable(opt.demoStore));
+        return path;
+    }
     const int invoices = opt.quick ? 10'000 : 100'000;
     std::fprintf(stderr, "readside: writing demo --invoices %d (once for all read-side scenarios)...\n", invoices);
     ManualClock clock;
