@@ -16,9 +16,11 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,8 +47,15 @@ std::optional<Anchor> readAnchor(const QString &file, QString *why)
         *why = f.errorString();
         return std::nullopt;
     }
+    // Shared against the exclusive lock every writer holds while it changes the record, so the
+    // record is never read half written.
+    const int fd = f.handle();
+    while (::flock(fd, LOCK_SH) != 0 && errno == EINTR) {
+    }
+    const QByteArray record = f.read(1 << 20);
+    ::flock(fd, LOCK_UN);
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.read(1 << 20), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(record, &parseError);
     const QJsonObject o = doc.object();
     Anchor a;
     a.position = o.value(QStringLiteral("position")).toInteger(-1);
@@ -163,7 +172,14 @@ void SqliteEventStore::Private::recordAnchor(qint64 position, const QByteArray &
         anchorMap = static_cast<char *>(map);
         anchorMapSize = recordSize;
     }
+    // Two programs appending to one store write the one anchor: the record must never be a mix
+    // of two (a lock of the whole file, independent of SQLite's POSIX locks on the store).
+    while (::flock(anchorFd, LOCK_EX) != 0) {
+        if (errno != EINTR)
+            return failed("lock");
+    }
     std::memcpy(anchorMap, record.constData(), size_t(recordSize));
+    ::flock(anchorFd, LOCK_UN);
 }
 
 void SqliteEventStore::Private::closeAnchor()
