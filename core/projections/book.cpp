@@ -151,6 +151,18 @@ QString invoiceSortExpression(InvoiceSort sort)
     return QStringLiteral("created_at");
 }
 
+// The first column of every row of a statement: the row ids of a filtered, sorted list.
+Result<QList<qint64>> firstColumn(ReadSql::Stmt &v, sqlite3 *h, const QString &doing)
+{
+    QList<qint64> ids;
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW)
+        ids << v.int64(0);
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return ids;
+}
+
 } // namespace
 
 struct Book::Data
@@ -462,13 +474,7 @@ Result<QList<qint64>> Book::invoiceRowIds(const ListFilter &filter, InvoiceSort 
             v.bind(4, likePattern(search));
         }
     }
-    QList<qint64> ids;
-    int rc = SQLITE_ROW;
-    while ((rc = v.step()) == SQLITE_ROW)
-        ids << v.int64(0);
-    if (rc != SQLITE_DONE)
-        return fail(ReadSql::sqlError(h, rc, QStringLiteral("list the invoices")));
-    return ids;
+    return firstColumn(v, h, QStringLiteral("list the invoices"));
 }
 
 Result<QList<InvoiceListEntry>> Book::invoicesByRowId(const QList<qint64> &rowIds) const
@@ -531,13 +537,7 @@ Result<QList<qint64>> Book::customerRowIds(const ListFilter &filter, CustomerSor
     v.bind(1, d->tenant);
     if (!search.isEmpty())
         v.bind(2, likePattern(search));
-    QList<qint64> ids;
-    int rc = SQLITE_ROW;
-    while ((rc = v.step()) == SQLITE_ROW)
-        ids << v.int64(0);
-    if (rc != SQLITE_DONE)
-        return fail(ReadSql::sqlError(h, rc, QStringLiteral("list the customers")));
-    return ids;
+    return firstColumn(v, h, QStringLiteral("list the customers"));
 }
 
 Result<QList<CustomerListEntry>> Book::customersByRowId(const QList<qint64> &rowIds) const

@@ -254,19 +254,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
         folded.state = evolveInvoice(InvoiceState{}, e);
         folded.row = invoiceRowFromState(folded.state, e, timeMs);
         folded.validFrom = e.position;
-        auto ins = m_sql.get(db, SqlInsertRow);
-        if (!ins)
-            return fail(ins.error());
-        bindRow(*ins, folded.row, 3);
-        ins->bind(1, e.tenantId);
-        ins->bind(2, folded.row.id);
-        ins->bind(20, e.position);
-        auto name = customerName(db, e.tenantId, folded.row.customerId);
-        if (!name)
-            return fail(name.error());
-        ins->bind(21, *name);
-        ins->bind(22, folded.row.createdAtMs);
-        auto changed = ReadSql::run(*ins, h, Doing);
+        auto changed = insertRow(db, h, e, folded.row);
         if (!changed)
             return fail(changed.error());
         if (*changed == 0)
@@ -323,6 +311,23 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
         return s;
     m_cache.put(e.tenantId, e.streamId, std::move(folded));
     return {};
+}
+
+Result<int> InvoiceListProjection::insertRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row)
+{
+    auto ins = m_sql.get(db, SqlInsertRow);
+    if (!ins)
+        return fail(ins.error());
+    auto name = customerName(db, e.tenantId, row.customerId);
+    if (!name)
+        return fail(name.error());
+    bindRow(*ins, row, 3);
+    ins->bind(1, e.tenantId);
+    ins->bind(2, row.id);
+    ins->bind(20, e.position);
+    ins->bind(21, *name);
+    ins->bind(22, row.createdAtMs);
+    return ReadSql::run(*ins, h, Doing);
 }
 
 // The stream folded from the log up to (and including) `e`.
@@ -392,19 +397,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
 
     if (!exists) {
         folded.validFrom = e.position;
-        auto ins = m_sql.get(db, SqlInsertRow);
-        if (!ins)
-            return fail(ins.error());
-        bindRow(*ins, folded.row, 3);
-        ins->bind(1, e.tenantId);
-        ins->bind(2, folded.row.id);
-        ins->bind(20, e.position);
-        auto name = customerName(db, e.tenantId, folded.row.customerId);
-        if (!name)
-            return fail(name.error());
-        ins->bind(21, *name);
-        ins->bind(22, folded.row.createdAtMs);
-        if (auto r = ReadSql::run(*ins, h, Doing); !r)
+        if (auto r = insertRow(db, h, e, folded.row); !r)
             return fail(r.error());
         if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
             return s;

@@ -64,6 +64,8 @@ private:
     Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     Status applyCustomer(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     Status applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    // Inserts the first row of an invoice (unless one exists: 0 rows changed).
+    Result<int> insertRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row);
     Status writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id, qint64 validTo,
                         bool guarded, qint64 guardVersion, const QString &guardEventId, bool *written);
     Status adjustCustomer(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const CustomerContribution &before,
