@@ -5,9 +5,11 @@
 #include "core/domain/invoice.h"
 #include "core/domain/tenant.h"
 
-#include <QJsonDocument>
 
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <numeric>
 
 namespace Billstream {
 
@@ -19,41 +21,23 @@ constexpr const char *Schema =
     "CREATE TABLE IF NOT EXISTS activity ("
     " position INTEGER PRIMARY KEY, last_position INTEGER NOT NULL, tenant TEXT NOT NULL,"
     " recorded_at INTEGER NOT NULL, stream_type TEXT NOT NULL, stream_id TEXT NOT NULL,"
-    " event_type TEXT NOT NULL, event_count INTEGER NOT NULL, summary TEXT NOT NULL, actor TEXT NOT NULL,"
-    " command_id TEXT NOT NULL, facts TEXT NOT NULL);"
+    " event_type TEXT NOT NULL, event_count INTEGER NOT NULL, actor TEXT NOT NULL, command_id TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS activity_by_tenant ON activity (tenant, position);"
     "CREATE UNIQUE INDEX IF NOT EXISTS activity_by_end ON activity (last_position);";
 
 constexpr const char *DropSchema = "DROP TABLE IF EXISTS activity;";
 
 constexpr const char *SqlByEnd =
-    "SELECT position, tenant, stream_id, recorded_at, command_id, event_count, facts, stream_type"
+    "SELECT position, tenant, stream_id, recorded_at, command_id, event_count, stream_type"
     " FROM activity WHERE last_position = ?1";
 constexpr const char *SqlInsert =
     "INSERT INTO activity (position, last_position, tenant, recorded_at, stream_type, stream_id, event_type,"
-    " event_count, summary, actor, command_id, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " event_count, actor, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     " ON CONFLICT (position) DO NOTHING";
 constexpr const char *SqlContinue =
-    "UPDATE activity SET last_position = ?2, event_count = ?3, summary = ?4, facts = ?5"
-    " WHERE position = ?1 AND last_position = ?2 - 1";
+    "UPDATE activity SET last_position = ?2, event_count = ?3 WHERE position = ?1 AND last_position = ?2 - 1";
 
 constexpr int MaxSummary = 200;
-
-// The JSON names of the facts, in Facts::Key order.
-const std::array<QString, ActivityProjection::Facts::KeyCount> &factNames()
-{
-    static const std::array<QString, ActivityProjection::Facts::KeyCount> names = {
-        QStringLiteral("created"),  QStringLiteral("notes"),        QStringLiteral("parties"),
-        QStringLiteral("sent"),     QStringLiteral("address"),      QStringLiteral("taxId"),
-        QStringLiteral("archived"), QStringLiteral("defaults"),     QStringLiteral("mail"),
-        QStringLiteral("linesAdded"), QStringLiteral("linesChanged"), QStringLiteral("linesRemoved"),
-        QStringLiteral("customer"), QStringLiteral("currency"),     QStringLiteral("status"),
-        QStringLiteral("dueDate"),  QStringLiteral("number"),       QStringLiteral("issueDate"),
-        QStringLiteral("payment"),  QStringLiteral("paymentDate"),  QStringLiteral("voidReason"),
-        QStringLiteral("sendTo"),   QStringLiteral("sendFailed"),   QStringLiteral("name"),
-        QStringLiteral("email"),    QStringLiteral("profile"),      QStringLiteral("pattern")};
-    return names;
-}
 
 QString dateText(const QDate &d)
 {
@@ -95,39 +79,6 @@ Status ActivityProjection::dropSchema(QSqlDatabase &db)
     m_last = Entry{};
     m_sql.clear();
     return ReadSql::exec(ReadSql::handleOf(db), DropSchema, QStringLiteral("drop the activity table"));
-}
-
-QByteArray ActivityProjection::Facts::toJson() const
-{
-    QJsonObject o;
-    for (int k = 0; k < KeyCount; ++k) {
-        if (!has(Key(k)))
-            continue;
-        if (k < LinesAdded)
-            o.insert(factNames()[size_t(k)], true);
-        else if (k < Customer)
-            o.insert(factNames()[size_t(k)], count(Key(k)));
-        else
-            o.insert(factNames()[size_t(k)], text(Key(k)));
-    }
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-ActivityProjection::Facts ActivityProjection::Facts::fromJson(QByteArrayView json)
-{
-    Facts f;
-    const QJsonObject o = QJsonDocument::fromJson(QByteArray(json.data(), json.size())).object();
-    for (int k = 0; k < KeyCount; ++k) {
-        const QJsonValue v = o.value(factNames()[size_t(k)]);
-        if (v.isUndefined())
-            continue;
-        f.set(Key(k));
-        if (k >= LinesAdded && k < Customer)
-            f.counts[size_t(k - LinesAdded)] = v.toInt();
-        else if (k >= Customer)
-            f.texts[size_t(k)] = v.toString();
-    }
-    return f;
 }
 
 // The facts come from the domain's own reading of each event (its evolve functions applied to
@@ -331,10 +282,8 @@ Status ActivityProjection::insert(QSqlDatabase &db, const Entry &entry)
     ins->bind(6, entry.streamId);
     ins->bind(7, entry.eventType);
     ins->bind(8, qint64(entry.eventCount));
-    ins->bind(9, render(entry.streamType, entry.facts));
-    ins->bind(10, entry.actor);
-    ins->bind(11, entry.commandId);
-    ins->bindUtf8(12, entry.facts.toJson());
+    ins->bind(9, entry.actor);
+    ins->bind(10, entry.commandId);
     if (auto r = ReadSql::run(*ins, ReadSql::handleOf(db), "update the activity feed"); !r)
         return fail(r.error());
     return {};
@@ -355,7 +304,6 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     if (m_bulk) {
         // A replay sees every entry whole: each is written once, when the next one starts.
         if (continues(m_last, e)) {
-            accumulate(m_last.facts, e);
             ++m_last.eventCount;
             m_last.lastPosition = e.position;
             return {};
@@ -381,15 +329,13 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
             m_last.recordedAtMs = find->int64(3);
             m_last.commandId = find->text(4);
             m_last.eventCount = int(find->int64(5));
-            m_last.facts = Facts::fromJson(find->textView(6));
-            m_last.streamType = find->text(7);
+            m_last.streamType = find->text(6);
         } else if (rc != SQLITE_DONE) {
             return fail(ReadSql::sqlError(h, rc, doing));
         }
     }
 
     if (!m_bulk && continues(m_last, e)) {
-        accumulate(m_last.facts, e);
         ++m_last.eventCount;
         m_last.lastPosition = e.position;
         auto upd = m_sql.get(db, SqlContinue);
@@ -398,8 +344,6 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         upd->bind(1, m_last.position);
         upd->bind(2, e.position);
         upd->bind(3, qint64(m_last.eventCount));
-        upd->bind(4, render(m_last.streamType, m_last.facts));
-        upd->bindUtf8(5, m_last.facts.toJson());
         auto r = ReadSql::run(*upd, h, "update the activity feed");
         if (!r)
             return fail(r.error());
@@ -423,7 +367,6 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     entry.eventType = e.type;
     entry.actor = e.metadata.actor;
     entry.eventCount = 1;
-    accumulate(entry.facts, e);
     if (m_bulk) {
         m_last = std::move(entry);
         m_pending = true;
@@ -432,6 +375,44 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     if (Status s = insert(db, entry); !s)
         return s;
     m_last = std::move(entry);
+    return {};
+}
+
+Status ActivityProjection::summarize(SqliteEventStore &store, const Upcasters &upcasters, const QString &tenantId,
+                                    QList<ActivityEntry> &entries)
+{
+    if (entries.isEmpty())
+        return {};
+    // The entries by first position; their events are contiguous, so one ascending scan over
+    // the span of all of them hands each event to at most one entry.
+    QList<qsizetype> order(entries.size());
+    std::iota(order.begin(), order.end(), qsizetype(0));
+    std::sort(order.begin(), order.end(),
+              [&](qsizetype a, qsizetype b) { return entries.at(a).position < entries.at(b).position; });
+    const qint64 from = entries.at(order.first()).position;
+    qint64 to = from;
+    for (const ActivityEntry &e : std::as_const(entries))
+        to = std::max(to, e.lastPosition);
+    std::vector<Facts> facts(size_t(entries.size()));
+    qsizetype next = 0;  // in `order`: the first entry that may still hold the next event
+    Status scanned = store.scan(tenantId, from, to, [&](const RecordedEvent &event) {
+        while (next < order.size() && entries.at(order.at(next)).lastPosition < event.position)
+            ++next;
+        if (next == order.size())
+            return false;
+        const qsizetype at = order.at(next);
+        if (event.position < entries.at(at).position)
+            return true;  // between entries: a number sequence, or left out
+        if (upcasters.isEmpty())
+            accumulate(facts[size_t(at)], event);
+        else
+            accumulate(facts[size_t(at)], upcasters.upcast(event));
+        return true;
+    });
+    if (!scanned)
+        return scanned;
+    for (qsizetype i = 0; i < entries.size(); ++i)
+        entries[i].summary = render(entries.at(i).streamType, facts[size_t(i)]);
     return {};
 }
 

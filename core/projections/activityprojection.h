@@ -1,11 +1,10 @@
 #pragma once
 
 #include "core/es/sqliteeventstore.h"
+#include "core/projections/book.h"
 #include "core/projections/bulkprojection.h"
 #include "core/es/upcasters.h"
 #include "core/projections/sqlaccess.h"
-
-#include <QJsonObject>
 
 #include <array>
 
@@ -13,17 +12,19 @@ namespace Billstream {
 
 // The activity feed (async): the log told as a short list for the UI's Activity view. The
 // events one command appended to one stream are one entry ("Invoice INV-2026-0001 issued on
-// 2026-03-01"), keyed by their first position, with the stream, the actor and a one-line
-// summary. Number-sequence streams are bookkeeping of the issue and are left out.
+// 2026-03-01"), keyed by their first position, with the stream and the actor. Number-sequence
+// streams are bookkeeping of the issue and are left out.
 //   activity(position, last_position, tenant, recorded_at, stream_type, stream_id, event_type,
-//            event_count, summary, actor, command_id, facts)
-// `facts` is what the summary is rendered from, so an entry continued by the next batch of the
-// runner renders the same as one written in one go.
+//            event_count, actor, command_id)
+// The one-line summary is rendered when entries are read (summarize()), from the entry's events:
+// the table holds which events make an entry, not their text again, so a rebuild writes a
+// fraction of what it did and an entry continued by the runner's next batch needs no state.
 class ActivityProjection final : public BulkProjection
 {
 public:
     // 2: without the index by stream, which no query used.
-    static constexpr int SchemaVersion = 2;
+    // 3: without the stored summary and the facts it was rendered from.
+    static constexpr int SchemaVersion = 3;
     static QString projectionName() { return QStringLiteral("activity"); }
 
     explicit ActivityProjection(std::shared_ptr<const Upcasters> upcasters);
@@ -60,12 +61,13 @@ public:
         void add(Key k) { set(k); ++counts[size_t(k - LinesAdded)]; }
         int count(Key k) const { return counts[size_t(k - LinesAdded)]; }
         const QString &text(Key k) const { return texts[size_t(k)]; }
-        QByteArray toJson() const;
-        static Facts fromJson(QByteArrayView json);
     };
     // Folds one event into the facts of its entry; renders the entry's one-line summary.
     static void accumulate(Facts &facts, const RecordedEvent &event);
     static QString render(const QString &streamType, const Facts &facts);
+    // Fills in the summary of each entry (read from this projection's table) from its events.
+    static Status summarize(SqliteEventStore &store, const Upcasters &upcasters, const QString &tenantId,
+                            QList<ActivityEntry> &entries);
 
 private:
     struct Entry
@@ -77,7 +79,6 @@ private:
         qint64 recordedAtMs = 0;
         QString commandId;
         int eventCount = 0;
-        Facts facts;
         QString streamType;
         QString eventType;
         QString actor;

@@ -727,7 +727,7 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
     const QString doing = QStringLiteral("read the activity feed");
     auto q = prepare(h,
                      QStringLiteral("SELECT position, last_position, recorded_at, stream_type, stream_id, event_type,"
-                                    " event_count, summary, actor FROM main.activity WHERE tenant = ?1"
+                                    " event_count, actor FROM main.activity WHERE tenant = ?1"
                                     " AND last_position <= ?2 AND position < ?3 ORDER BY position DESC LIMIT ?4"),
                      doing);
     if (!q)
@@ -748,8 +748,7 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
         e.streamId = v.text(4);
         e.eventType = v.text(5);
         e.eventCount = int(v.int64(6));
-        e.summary = v.text(7);
-        e.actor = v.text(8);
+        e.actor = v.text(7);  // the summary is rendered from the events (ActivityProjection::summarize)
         rows << e;
     }
     if (rc != SQLITE_DONE)

@@ -176,7 +176,8 @@ public:
     // Revenue by month and currency; a live book reads it as far as the async projection got.
     Result<QList<RevenueRow>> revenue() const;
     qint64 revenuePosition() const;
-    // The newest entries first, at most `limit`, those before `beforePosition` when > 0.
+    // The newest entries first, at most `limit`, those before `beforePosition` when > 0; without
+    // their summaries, which ActivityProjection::summarize() renders from the events.
     Result<QList<ActivityEntry>> activity(int limit, qint64 beforePosition = 0) const;
 
 private:

@@ -1,5 +1,7 @@
 #include "core/projections/reportmodels.h"
 
+#include "core/projections/activityprojection.h"
+
 #include "core/es/sqliteeventstore.h"
 #include "core/projections/readside.h"
 
@@ -250,6 +252,7 @@ QVariant AgingModel::headerData(int section, Qt::Orientation orientation, int ro
 
 ActivityModel::ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent, int pageSize)
     : ReportModel(readSide.store(), tenantId, parent)
+    , m_readSide(readSide)
     , m_pageSize(std::max(1, pageSize))
 {
     connect(&readSide, &ReadSide::asyncCaughtUp, this, [this] {
@@ -265,7 +268,7 @@ ActivityModel::ActivityModel(ReadSide &readSide, const QString &tenantId, QObjec
 Status ActivityModel::reread()
 {
     const int want = std::max<int>(m_pageSize, int(m_rows.size()));
-    Result<QList<ActivityEntry>> rows = book().activity(want + 1);
+    Result<QList<ActivityEntry>> rows = entries(want + 1, 0);
     if (!rows)
         return fail(rows.error());
     m_more = rows->size() > want;
@@ -273,6 +276,32 @@ Status ActivityModel::reread()
         rows->removeLast();
     replaceRows(m_rows, *rows, [](const ActivityEntry &e) { return QString::number(e.position); });
     return {};
+}
+
+Result<QList<ActivityEntry>> ActivityModel::entries(int limit, qint64 beforePosition)
+{
+    Result<QList<ActivityEntry>> rows = book().activity(limit, beforePosition);
+    if (!rows)
+        return rows;
+    QList<ActivityEntry> unrendered;
+    for (ActivityEntry &e : *rows) {
+        const auto known = m_summaries.constFind(e.position);
+        if (known != m_summaries.cend() && known->first == e.lastPosition)
+            e.summary = known->second;
+        else
+            unrendered << e;
+    }
+    if (unrendered.isEmpty())
+        return rows;
+    if (Status s = ActivityProjection::summarize(store(), m_readSide.upcasters(), tenantId(), unrendered); !s)
+        return fail(s.error());
+    for (const ActivityEntry &e : std::as_const(unrendered))
+        m_summaries.insert(e.position, {e.lastPosition, e.summary});
+    for (ActivityEntry &e : *rows) {
+        if (e.summary.isEmpty())
+            e.summary = m_summaries.value(e.position).second;
+    }
+    return rows;
 }
 
 bool ActivityModel::canFetchMore(const QModelIndex &parent) const
@@ -284,7 +313,7 @@ void ActivityModel::fetchMore(const QModelIndex &parent)
 {
     if (parent.isValid() || !m_more || m_rows.isEmpty() || inChange())
         return;
-    Result<QList<ActivityEntry>> older = book().activity(m_pageSize + 1, m_rows.constLast().position);
+    Result<QList<ActivityEntry>> older = entries(m_pageSize + 1, m_rows.constLast().position);
     if (!older) {
         emit errorOccurred(older.error().message);
         return;

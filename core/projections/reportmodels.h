@@ -6,6 +6,7 @@
 #include "core/projections/projectiontablemodel.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QTimer>
 
 #include <optional>
@@ -176,7 +177,13 @@ protected:
     Status reread() override;
 
 private:
+    // Entries as the book gives them, with their summaries rendered from their events; an entry
+    // rendered before keeps its text while its span of events is the same.
+    Result<QList<ActivityEntry>> entries(int limit, qint64 beforePosition);
+
+    ReadSide &m_readSide;
     QList<ActivityEntry> m_rows;
+    QHash<qint64, std::pair<qint64, QString>> m_summaries;  // first position -> last position, text
     int m_pageSize = 200;
     bool m_more = false;
 };
