@@ -9,6 +9,7 @@
 #include "core/projections/demodata.h"
 #include "core/projections/invoicelistmodel.h"
 #include "core/projections/readside.h"
+#include "core/projections/reportmodels.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -181,6 +182,43 @@ QList<Figure> openListScenario(const Options &opt, const QString &workDir)
     return {Figure{QStringLiteral("open-list"), QStringLiteral("ms"), median(ours), 0, 300, true},
             Figure{QStringLiteral("open-list"), QStringLiteral("ms_quick_check"), median(ourQuick), 0, 0, true},
             Figure{QStringLiteral("open-list"), QStringLiteral("bare_page_ms"), median(bare), 0, 0, true}};
+}
+
+// The Activity view's first page: 200 entries with their summaries rendered from their events
+// (ActivityProjection::summarize), beside the same rows read bare, without summaries.
+QList<Figure> activityPageScenario(const Options &opt, const QString &workDir)
+{
+    const QString path = demoStore(opt, workDir);
+    OpenList ol = openList(path, workDir, false);
+    QList<double> ours, bare;
+    sqlite3 *db = nullptr;
+    sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    for (int run = 0; run < opt.runs + 1; ++run) {
+        QElapsedTimer t;
+        t.start();
+        ReadModels::ActivityModel model(*ol.readSide, Tenant);
+        for (int r = 0; r < model.rowCount(); ++r)
+            (void)model.data(model.index(r, ReadModels::ActivityModel::Summary));
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        if (model.rowCount() != 200 || model.data(model.index(0, ReadModels::ActivityModel::Summary)).toString().isEmpty()) {
+            std::fprintf(stderr, "activity-page: %d rows (%s)\n", model.rowCount(), qPrintable(model.errorString()));
+            std::exit(1);
+        }
+        t.restart();
+        sqlite3_stmt *q = nullptr;
+        sqlite3_prepare_v2(db, "SELECT * FROM activity WHERE tenant = ?1 ORDER BY position DESC LIMIT 201", -1, &q, nullptr);
+        sqlite3_bind_text(q, 1, "default", -1, SQLITE_STATIC);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+        }
+        sqlite3_finalize(q);
+        if (run > 0) {
+            ours << ms;
+            bare << double(t.nsecsElapsed()) / 1e6;
+        }
+    }
+    sqlite3_close(db);
+    return {Figure{QStringLiteral("activity-page"), QStringLiteral("ms"), median(ours), 0, 0, true},
+            Figure{QStringLiteral("activity-page"), QStringLiteral("bare_rows_ms"), median(bare), 0, 0, true}};
 }
 
 QList<Figure> searchScenario(const Options &opt, const QString &workDir)
@@ -439,6 +477,8 @@ QList<Figure> invoiceCreateScenario(const Options &opt, const QString &workDir)
 
 const Register r1{{QStringLiteral("open-list"), QStringLiteral("open the store, first page of the invoice list"), openListScenario}};
 const Register r2{{QStringLiteral("search"), QStringLiteral("text search over the invoice list"), searchScenario}};
+const Register r7{{QStringLiteral("activity-page"), QStringLiteral("the Activity view's first page, summaries rendered"),
+                   activityPageScenario}};
 const Register r3{{QStringLiteral("rebuild"), QStringLiteral("all projections from the demo log"), rebuildScenario}};
 const Register r4{{QStringLiteral("as-of"), QStringLiteral("whole book as of mid-history"), asOfScenario}};
 const Register r5{{QStringLiteral("memory"), QStringLiteral("resident memory after open-list"), memoryScenario}};
