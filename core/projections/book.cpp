@@ -350,6 +350,7 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
                        " SELECT %2 FROM main.invoice_list_history WHERE tenant = ?1 AND valid_to > ?2"
                        " AND valid_from <= ?2) i LEFT JOIN %3 c ON c.id = i.customer_id ORDER BY i.created_at, i.id")
             .arg(d.invoices.mid(5), invoiceCols, d.customers),
+        QStringLiteral("CREATE UNIQUE INDEX temp.asof_%1_invoices_id ON asof_%1_invoices (id)").arg(n),
         QStringLiteral("CREATE INDEX temp.asof_%1_invoices_customer ON asof_%1_invoices (customer_id)").arg(n),
         QStringLiteral("CREATE INDEX temp.asof_%1_invoices_created ON asof_%1_invoices (created_at)").arg(n),
         QStringLiteral("UPDATE %1 SET invoice_count = (SELECT count(*) FROM %2 i WHERE i.customer_id = %1.id"
@@ -726,9 +727,14 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
     sqlite3 *h = d->handle();
     const QString doing = QStringLiteral("read the activity feed");
     auto q = prepare(h,
-                     QStringLiteral("SELECT position, last_position, recorded_at, stream_type, stream_id, event_type,"
-                                    " event_count, actor FROM main.activity WHERE tenant = ?1"
-                                    " AND last_position <= ?2 AND position < ?3 ORDER BY position DESC LIMIT ?4"),
+                     QStringLiteral("SELECT a.position, a.last_position, a.recorded_at, a.stream_type, a.stream_id,"
+                                    " a.event_type, a.event_count, a.actor, coalesce(i.number, ''),"
+                                    " coalesce(i.customer_name, c.name, '') FROM main.activity a"
+                                    " LEFT JOIN %1 i ON a.stream_type = 'invoice' AND i.tenant = a.tenant AND i.id = a.stream_id"
+                                    " LEFT JOIN %2 c ON a.stream_type = 'customer' AND c.tenant = a.tenant AND c.id = a.stream_id"
+                                    " WHERE a.tenant = ?1 AND a.last_position <= ?2 AND a.position < ?3"
+                                    " ORDER BY a.position DESC LIMIT ?4")
+                         .arg(d->invoices, d->customers),
                      doing);
     if (!q)
         return fail(q.error());
@@ -749,6 +755,8 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
         e.eventType = v.text(5);
         e.eventCount = int(v.int64(6));
         e.actor = v.text(7);  // the summary is rendered from the events (ActivityProjection::summarize)
+        e.subjectNumber = v.text(8);
+        e.subjectName = v.text(9);
         rows << e;
     }
     if (rc != SQLITE_DONE)

@@ -114,6 +114,10 @@ struct ActivityEntry
     int eventCount = 0;
     QString summary;
     QString actor;
+    // What the entry is about, as the book knows it (now, or as of its time): an invoice's
+    // number (empty for a draft) and customer name; a customer's name.
+    QString subjectNumber;
+    QString subjectName;
     friend bool operator==(const ActivityEntry &, const ActivityEntry &) = default;
 };
 

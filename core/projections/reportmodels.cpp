@@ -1,5 +1,6 @@
 #include "core/projections/reportmodels.h"
 
+#include "core/domain/domainevents.h"
 #include "core/projections/activityprojection.h"
 
 #include "core/es/sqliteeventstore.h"
@@ -340,6 +341,19 @@ int ActivityModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// "INV-2026-0042 · Keller AG", "Draft · Keller AG", a customer's name, or "Company" for the
+// tenant's own settings.
+QString ActivityModel::subjectText(const ActivityEntry &e)
+{
+    if (e.streamType == Wire::StreamType::Invoice) {
+        const QString number = e.subjectNumber.isEmpty() ? tr("Draft") : e.subjectNumber;
+        return e.subjectName.isEmpty() ? number : number + QStringLiteral(" · ") + e.subjectName;
+    }
+    if (e.streamType == Wire::StreamType::Tenant)
+        return tr("Company");
+    return e.subjectName;
+}
+
 QVariant ActivityModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= int(m_rows.size()))
@@ -353,6 +367,7 @@ QVariant ActivityModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Time: return raw ? QVariant(e.recordedAt) : QVariant(locale().toString(e.recordedAt.toLocalTime(), QLocale::ShortFormat));
     case Kind: return e.streamType;
+    case Subject: return subjectText(e);
     case Summary: return e.summary;
     case Actor: return e.actor;
     default: return {};
@@ -366,6 +381,7 @@ QVariant ActivityModel::headerData(int section, Qt::Orientation orientation, int
     switch (section) {
     case Time: return tr("Time");
     case Kind: return tr("Kind");
+    case Subject: return tr("Invoice or customer");
     case Summary: return tr("What happened");
     case Actor: return tr("By");
     default: return {};

@@ -159,10 +159,12 @@ class ActivityModel final : public ReportModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Kind, Summary, Actor, ColumnCount };
+    enum Column { Time, Kind, Subject, Summary, Actor, ColumnCount };
     Q_ENUM(Column)
     ActivityModel(ReadSide &readSide, const QString &tenantId, QObject *parent = nullptr, int pageSize = 200);
     const ActivityEntry &entry(int i) const { return m_rows.at(i); }
+    // What the Subject column shows for an entry.
+    static QString subjectText(const ActivityEntry &e);
     // Rows fetched at a time (the first page included).
     void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
 

@@ -285,6 +285,10 @@ private slots:
         QCOMPARE(entries, 13);  // profile, two customers, ten invoices
         QCOMPARE(activity.data(activity.index(0, ActivityModel::Summary)).toString(),
                  s("Invoice drafted: 1 line item in EUR"));
+        // What an entry is about: a draft has no number yet; the customer's name as the book knows it.
+        const QString draftSubject = activity.data(activity.index(0, ActivityModel::Subject)).toString();
+        QVERIFY2(draftSubject.startsWith(s("Draft · ")) && draftSubject.size() > 8, qPrintable(draftSubject));
+        QCOMPARE(activity.data(activity.index(entries - 1, ActivityModel::Subject)).toString(), s("Company"));
 
         Signals agingSpy(&aging);
         Signals revenueSpy(&revenue);
@@ -302,6 +306,27 @@ private slots:
         QCOMPARE(range(activitySpy.inserted, 0), std::make_pair(0, 0));
         QCOMPARE(activity.data(activity.index(0, ActivityModel::Summary)).toString(),
                  s("Invoice INV-2026-0001 issued on 2026-01-05, due 2026-02-04"));
+        QVERIFY(activity.data(activity.index(0, ActivityModel::Subject)).toString().startsWith(s("INV-2026-0001 · ")));
+        {
+            // As of the moment before the issue, i02's entries name it a draft; live, by its number.
+            const auto subjectsOf = [](const ActivityModel &m, const QString &invoice) {
+                QStringList out;
+                for (int r = 0; r < m.rowCount(); ++r) {
+                    if (m.entry(r).streamId == invoice)
+                        out << m.data(m.index(r, ActivityModel::Subject)).toString();
+                }
+                return out;
+            };
+            const QStringList live = subjectsOf(activity, s("i02"));
+            QCOMPARE(live.size(), 2);
+            QVERIFY(live.at(1).startsWith(s("INV-2026-0001 · ")));
+            ActivityModel then(*t->readSide, t->tenant);
+            QVERIFY(then.showAsOfPosition(activity.entry(0).position - 1));
+            const QStringList before = subjectsOf(then, s("i02"));
+            QCOMPARE(before.size(), 1);
+            QVERIFY2(before.first().startsWith(s("Draft · ")), qPrintable(before.first()));
+            QCOMPARE(then.data(then.index(0, ActivityModel::Summary)), activity.data(activity.index(1, ActivityModel::Summary)));
+        }
 
         agingSpy.clear();
         tick();

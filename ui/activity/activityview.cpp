@@ -87,7 +87,8 @@ ActivityView::ActivityView(Session &session, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
     m_table->horizontalHeader()->setSectionResizeMode(ReadModels::ActivityModel::Summary, QHeaderView::Stretch);
     m_table->setColumnWidth(ReadModels::ActivityModel::Time, 150);
-    m_table->setColumnWidth(ReadModels::ActivityModel::Kind, 110);
+    m_table->setColumnWidth(ReadModels::ActivityModel::Kind, 90);
+    m_table->setColumnWidth(ReadModels::ActivityModel::Subject, 260);
     layout->addWidget(m_table, 1);
 
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });

@@ -45,7 +45,8 @@ bool ActivityFilter::filterAcceptsRow(int sourceRow, const QModelIndex &) const
     if (!m_type.isEmpty() && e.eventType != m_type)
         return false;
     if (!m_stream.isEmpty() && !e.streamId.contains(m_stream, Qt::CaseInsensitive)
-        && !e.summary.contains(m_stream, Qt::CaseInsensitive))
+        && !e.summary.contains(m_stream, Qt::CaseInsensitive)
+        && !ReadModels::ActivityModel::subjectText(e).contains(m_stream, Qt::CaseInsensitive))
         return false;
     const QDate day = e.recordedAt.toLocalTime().date();
     if (m_from.isValid() && day < m_from)
