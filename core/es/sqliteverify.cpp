@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QStandardPaths>
 
 #include <sqlite3.h>
@@ -155,9 +156,20 @@ void SqliteEventStore::Private::recordAnchor(qint64 position, const QByteArray &
         anchorFd = ::open(nativeFile.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (anchorFd < 0)
             return failed("open");
-        if (::fstat(anchorFd, &st) != 0)
-            return failed("check");
     }
+    // Two programs appending to one store write the one anchor: the record must never be a mix
+    // of two, and the file is resized only under the lock (a lock of the whole file, independent
+    // of SQLite's POSIX locks on the store).
+    while (::flock(anchorFd, LOCK_EX) != 0) {
+        if (errno != EINTR)
+            return failed("lock");
+    }
+    const auto unlock = qScopeGuard([this, fd = anchorFd] {
+        if (anchorFd == fd)  // failed() closes the file, which drops the lock with it
+            ::flock(fd, LOCK_UN);
+    });
+    if (::fstat(anchorFd, &st) != 0)
+        return failed("check");
     // Only a record of another length (another program, a longer path) makes the file differ.
     if (st.st_size != recordSize || anchorMapSize != recordSize) {
         if (anchorMap) {
@@ -172,14 +184,7 @@ void SqliteEventStore::Private::recordAnchor(qint64 position, const QByteArray &
         anchorMap = static_cast<char *>(map);
         anchorMapSize = recordSize;
     }
-    // Two programs appending to one store write the one anchor: the record must never be a mix
-    // of two (a lock of the whole file, independent of SQLite's POSIX locks on the store).
-    while (::flock(anchorFd, LOCK_EX) != 0) {
-        if (errno != EINTR)
-            return failed("lock");
-    }
     std::memcpy(anchorMap, record.constData(), size_t(recordSize));
-    ::flock(anchorFd, LOCK_UN);
 }
 
 void SqliteEventStore::Private::closeAnchor()
