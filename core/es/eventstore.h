@@ -94,6 +94,12 @@ public:
     virtual Status dropSchema(QSqlDatabase &db) = 0;
     // Applies one event (called for every event in log order; ignore what is not yours).
     virtual Status apply(QSqlDatabase &db, const RecordedEvent &event) = 0;
+    // Applies the events one append wrote, in log order, inside its transaction (inline
+    // projections). The default applies them one by one; a projection may override it to write
+    // each of its rows once per append instead of once per event. An error names the event.
+    virtual Status applyAppend(QSqlDatabase &db, const QList<RecordedEvent> &events);
+    // The error of applyAppend() for `event`.
+    static Error applyError(const RecordedEvent &event, const Error &cause);
 };
 
 struct VerifyReport

@@ -481,14 +481,9 @@ Status SqliteEventStore::Private::applyInline(qint64 headBefore, const QList<Rec
             if (Status s = applyRange({p.get()}, (*stored)->second + 1, headBefore, {}, {}, nullptr); !s)
                 return s;
         }
-        for (const RecordedEvent &e : appended) {
-            if (Status s = p->apply(qdb, e); !s) {
-                return fail(Error::failure(QStringLiteral("The projection %1 could not apply the event at position "
-                                                          "%2 (%3): %4; nothing was appended.")
-                                               .arg(p->name())
-                                               .arg(e.position)
-                                               .arg(e.type, s.error().message)));
-            }
+        if (Status s = p->applyAppend(qdb, appended); !s) {
+            return fail(Error::failure(
+                QStringLiteral("The projection %1 could not apply %2; nothing was appended.").arg(p->name(), s.error().message)));
         }
         if (Status s = writeCheckpoint(p->name(), p->schemaVersion(), headAfter); !s)
             return s;

@@ -240,37 +240,86 @@ Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event
     }
     if (e.streamType == Wire::StreamType::Customer)
         return applyCustomer(db, h, e);
-    return applyInvoice(db, h, e);
+    return applyInvoice(db, h, &e, &e + 1);
 }
 
-Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+Status InvoiceListProjection::applyAppend(QSqlDatabase &db, const QList<RecordedEvent> &events)
 {
-    const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
-    const FoldedInvoice *cached = e.version > 1 ? m_cache.find(e.tenantId, e.streamId) : nullptr;
+    sqlite3 *h = ReadSql::handleOf(db);
+    if (!h)
+        return fail(Error::failure(QStringLiteral("The invoice list needs an SQLite connection.")));
+    qsizetype i = 0;
+    while (i < events.size()) {
+        const RecordedEvent &first = events.at(i);
+        qsizetype end = i + 1;
+        // An append writes each stream's events together; with upcasters every event goes the
+        // one-by-one way (an upcast copy per event).
+        if (first.streamType == Wire::StreamType::Invoice && !m_bulk && m_upcasters->isEmpty()) {
+            while (end < events.size() && events.at(end).streamId == first.streamId
+                   && events.at(end).tenantId == first.tenantId && events.at(end).streamType == first.streamType
+                   && events.at(end).version == events.at(end - 1).version + 1
+                   && events.at(end).recordedAt == first.recordedAt)
+                ++end;
+        }
+        const Status s = end - i == 1 ? apply(db, first) : applyInvoice(db, h, events.constData() + i, events.constData() + end);
+        if (!s)
+            return fail(applyError(first, s.error()));
+        i = end;
+    }
+    return {};
+}
 
-    if (e.version == 1) {
+// Events of one invoice, consecutive versions with one recorded time (one event, or an append's
+// run of them), folded onto the cached state in one go and the row written once: the row is what
+// applying them one by one would leave (history is kept per recorded time, and they have one; the
+// customer figures change by the difference between the row before and after).
+Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent *begin,
+                                           const RecordedEvent *end)
+{
+    const RecordedEvent &e1 = *begin;
+    const RecordedEvent &last = *(end - 1);
+    const qint64 timeMs = last.recordedAt.toMSecsSinceEpoch();
+    // Whenever the cached state or the row is not what it must be: one event is folded from the
+    // log (applySlow, which finds its way from any state), a run goes event by event.
+    const auto otherwise = [&]() -> Status {
+        if (end - begin == 1)
+            return applySlow(db, h, e1);
+        for (const RecordedEvent *e = begin; e != end; ++e) {
+            if (Status s = applyInvoice(db, h, e, e + 1); !s)
+                return s;
+        }
+        return {};
+    };
+    bool amountsChange = false;
+    for (const RecordedEvent *e = begin; e != end && !amountsChange; ++e)
+        amountsChange = changesAmounts(*e);
+
+    if (e1.version == 1) {
         // A new invoice: nothing to fold from.
         FoldedInvoice folded;
-        folded.state = evolveInvoice(InvoiceState{}, e);
-        folded.row = invoiceRowFromState(folded.state, e, timeMs);
-        folded.validFrom = e.position;
-        auto changed = insertRow(db, h, e, folded.row);
+        for (const RecordedEvent *e = begin; e != end; ++e)
+            folded.state = evolveInvoice(std::move(folded.state), *e);
+        folded.row = invoiceRowFromState(folded.state, last, timeMs);
+        folded.validFrom = e1.position;
+        auto changed = insertRow(db, h, e1, folded.row);
         if (!changed)
             return fail(changed.error());
         if (*changed == 0)
-            return applySlow(db, h, e);  // the row exists: already applied, or a stale copy
-        if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
+            return otherwise();  // the row exists: already applied, or a stale copy
+        if (Status s = adjustCustomer(db, h, e1.tenantId, {}, contributionOf(folded.row)); !s)
             return s;
-        m_cache.put(e.tenantId, e.streamId, std::move(folded));
+        m_cache.put(e1.tenantId, e1.streamId, std::move(folded));
         return {};
     }
 
-    if (!cached || cached->row.version != e.version - 1)
-        return applySlow(db, h, e);
-
+    const FoldedInvoice *cached = m_cache.find(e1.tenantId, e1.streamId);
+    if (!cached || cached->row.version != e1.version - 1)
+        return otherwise();
     FoldedInvoice folded;
-    folded.state = evolveInvoice(cached->state, e);
-    folded.row = invoiceRowFromState(folded.state, e, cached->row.createdAtMs, &cached->row);
+    folded.state = cached->state;
+    for (const RecordedEvent *e = begin; e != end; ++e)
+        folded.state = evolveInvoice(std::move(folded.state), *e);
+    folded.row = invoiceRowFromState(folded.state, last, cached->row.createdAtMs, amountsChange ? nullptr : &cached->row);
     const InvoiceRow before = cached->row;
     folded.validFrom = cached->validFrom;
 
@@ -278,20 +327,20 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
     // within one recorded millisecond are one step of history (as of T sees all or none).
     if (before.updatedAtMs != timeMs) {
         bool written = false;
-        if (Status s = writeHistory(db, h, e.tenantId, e.streamId, e.position, true, before.version, before.lastEventId,
+        if (Status s = writeHistory(db, h, e1.tenantId, e1.streamId, e1.position, true, before.version, before.lastEventId,
                                     &written);
             !s)
             return s;
         if (!written)
-            return applySlow(db, h, e);
-        folded.validFrom = e.position;
+            return otherwise();
+        folded.validFrom = e1.position;
     }
     auto upd = m_sql.get(db, SqlUpdateGuarded);
     if (!upd)
         return fail(upd.error());
     bindRow(*upd, folded.row, 3);
-    upd->bind(1, e.tenantId);
-    upd->bind(2, e.streamId);
+    upd->bind(1, e1.tenantId);
+    upd->bind(2, e1.streamId);
     upd->bind(20, folded.validFrom);
     upd->bind(21, before.version);
     upd->bind(22, before.lastEventId);
@@ -299,17 +348,17 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
     if (!changed)
         return fail(changed.error());
     if (*changed == 0) {
-        m_cache.remove(e.tenantId, e.streamId);
-        return applySlow(db, h, e);
+        m_cache.remove(e1.tenantId, e1.streamId);
+        return otherwise();
     }
-    ++m_hits;
+    m_hits += end - begin;
     if (folded.row.customerId != before.customerId) {
-        if (Status s = setCustomerName(db, h, e.tenantId, e.streamId, folded.row.customerId); !s)
+        if (Status s = setCustomerName(db, h, e1.tenantId, e1.streamId, folded.row.customerId); !s)
             return s;
     }
-    if (Status s = adjustCustomer(db, h, e.tenantId, contributionOf(before), contributionOf(folded.row)); !s)
+    if (Status s = adjustCustomer(db, h, e1.tenantId, contributionOf(before), contributionOf(folded.row)); !s)
         return s;
-    m_cache.put(e.tenantId, e.streamId, std::move(folded));
+    m_cache.put(e1.tenantId, e1.streamId, std::move(folded));
     return {};
 }
 

@@ -39,6 +39,8 @@ public:
     Status createSchema(QSqlDatabase &db) override;
     Status dropSchema(QSqlDatabase &db) override;
     Status apply(QSqlDatabase &db, const RecordedEvent &event) override;
+    // An append's events of one invoice are folded together and its row written once.
+    Status applyAppend(QSqlDatabase &db, const QList<RecordedEvent> &events) override;
     Status beginBulk(QSqlDatabase &db) override;
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
@@ -61,7 +63,8 @@ public:
     qint64 refolds() const { return m_refolds; }
 
 private:
-    Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    // [begin, end): one invoice's consecutive versions with one recorded time.
+    Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent *begin, const RecordedEvent *end);
     Status applyCustomer(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     Status applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     // Inserts the first row of an invoice (unless one exists: 0 rows changed).
