@@ -217,7 +217,7 @@ void ReadSide::scheduleCatchUp()
         m_catchUpTimer.start();
 }
 
-Status ReadSide::rebuild(const QStringList &names, const Progress &progress)
+Status ReadSide::rebuild(const QStringList &names, const Progress &progress, const std::function<bool()> &cancelled)
 {
     const QStringList all = projectionNames();
     QStringList unknown;
@@ -233,7 +233,7 @@ Status ReadSide::rebuild(const QStringList &names, const Progress &progress)
     if (m_store.isReadOnly())
         return fail(Error::failure(QStringLiteral("The store %1 is read-only; its projections cannot be rebuilt.")
                                        .arg(m_store.path())));
-    if (Status s = rebuildPass(names.isEmpty() ? all : names, progress); !s)
+    if (Status s = rebuildPass(names.isEmpty() ? all : names, progress, cancelled); !s)
         return s;
     emit rebuilt(names.isEmpty() ? all : names);
     return {};
@@ -385,7 +385,7 @@ Result<QList<QByteArray>> deferIndexes(sqlite3 *db, const QStringList &projectio
 
 } // namespace
 
-Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
+Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress, const std::function<bool()> &cancelled)
 {
     // Dependency order: revenue reads the invoice list's figures.
     QStringList ordered;
@@ -462,6 +462,11 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress)
         const qint64 step = std::max<qint64>(1, *head / 100);
         QList<RecordedEvent> batch;
         while (applied && pipe.pop(batch)) {
+            if (cancelled && cancelled()) {
+                applied = fail(Error::failure(QStringLiteral("The rebuild of %1 was cancelled; the lists are as they were.")
+                                                  .arg(label)));
+                break;
+            }
             for (const RecordedEvent &e : std::as_const(batch)) {
                 for (BulkProjection *p : std::as_const(targets)) {
                     if (Status s = p->apply(db, e); !s) {

@@ -83,8 +83,10 @@ public:
     static Progress printProgress(QTextStream &stream, const QString &verb);
 
     // Drops and rebuilds the named projections (all when empty) from the log. An unknown name
-    // is a UsageError naming the known ones.
-    Status rebuild(const QStringList &names = {}, const Progress &progress = {});
+    // is a UsageError naming the known ones. `cancelled` is asked now and then; when it says
+    // yes, the rebuild rolls back and fails, and the projections are as they were.
+    Status rebuild(const QStringList &names = {}, const Progress &progress = {},
+                   const std::function<bool()> &cancelled = {});
     // Position, lag and schema of each projection.
     Result<QList<ProjectionStatus>> status();
     // Applies what the projections have not seen yet (inline ones lag only after appends by a
@@ -103,7 +105,7 @@ private:
     // One pass over the log for every named projection, in one write transaction: the log is
     // read and parsed on a second thread (its own read-only connection) while this one applies
     // the events in bulk mode; checkpoints and the search index are written at the end.
-    Status rebuildPass(const QStringList &names, const Progress &progress);
+    Status rebuildPass(const QStringList &names, const Progress &progress, const std::function<bool()> &cancelled = {});
     void scheduleCatchUp();
 
     std::unique_ptr<SqliteEventStore> m_owned;  // set by open(); declared first, closed last

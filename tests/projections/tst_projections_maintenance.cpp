@@ -114,6 +114,22 @@ private slots:
         QVERIFY(hits && !hits->isEmpty());
     }
 
+    // A cancelled rebuild rolls back: the projections are exactly as they were.
+    void cancelledRebuildChangesNothing()
+    {
+        QVERIFY(execSql(*t->store, "UPDATE invoice_list SET notes = 'edited by hand' WHERE rowid = 1"));
+        const QStringList before = contents(*t->store);
+        int asked = 0;
+        const Status cancelled = t->readSide->rebuild({}, {}, [&asked] { return ++asked > 1; });
+        QVERIFY(!cancelled);
+        QVERIFY2(cancelled.error().message.contains(s("cancelled")), qPrintable(cancelled.error().message));
+        QVERIFY(asked > 1);
+        QCOMPARE(contents(*t->store), before);
+        // Not cancelled, the same call rebuilds (and the hand edit goes).
+        QVERIFY(t->readSide->rebuild({}, {}, [] { return false; }));
+        QCOMPARE(contents(*t->store), m_original);
+    }
+
     // Tables removed while the program was closed are rebuilt when it opens the store.
     void missingTablesRebuildOnOpen()
     {

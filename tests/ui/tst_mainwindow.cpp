@@ -3,6 +3,7 @@
 #include "uitesthelpers.h"
 
 #include "core/projections/invoicelistmodel.h"
+#include "core/projections/sqlaccess.h"
 #include "ui/dialogs/messagebox.h"
 #include "ui/invoices/invoiceeditor.h"
 #include "ui/invoices/invoicelistview.h"
@@ -23,10 +24,25 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTemporaryDir>
+
+#include <sqlite3.h>
 #include <QtTest>
 
 using namespace Billstream;
 using namespace UiTest;
+
+namespace {
+// Rows of the window's invoice list whose customer name was edited by hand to 'Stale'.
+int staleRows(MainWindow &w)
+{
+    sqlite3_stmt *q = nullptr;
+    sqlite3_prepare_v2(ReadSql::handleOf(w.session()->store().database()),
+                       "SELECT count(*) FROM invoice_list WHERE customer_name = 'Stale'", -1, &q, nullptr);
+    const int n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    return n;
+}
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -77,9 +93,25 @@ private slots:
         // The demo ran on a worker connection; the window's lists pick it up.
         QTRY_VERIFY(w.invoiceList()->model()->matchingCount() > 500);
         QVERIFY(!welcome->isVisible());
-        // Rebuilding the lists (worker, cancellable) leaves them as they were.
+        // Rebuilding the lists (worker, cancellable) leaves them as they were, and repairs a
+        // list edited by hand.
         const int before = w.invoiceList()->model()->matchingCount();
+        QCOMPARE(staleRows(w), 0);
+        QVERIFY(ReadSql::exec(ReadSql::handleOf(w.session()->store().database()),
+                              "UPDATE invoice_list SET customer_name = 'Stale'", QStringLiteral("edit by hand")));
+        QVERIFY(staleRows(w) > 500);
         w.findChild<QAction *>(QStringLiteral("actionRebuild"))->trigger();
+        QCOMPARE(staleRows(w), 0);
+        QTRY_COMPARE(w.invoiceList()->model()->matchingCount(), before);
+        // A store whose lists a newer Billstream keeps differently (or that lost them) gets them
+        // built when it opens (on a worker, with progress when that takes a while).
+        QVERIFY(ReadSql::exec(ReadSql::handleOf(w.session()->store().database()),
+                              "UPDATE invoice_list SET customer_name = 'Stale';"
+                              " UPDATE projection_checkpoints SET schema_version = 0 WHERE name = 'invoice_list';"
+                              " DROP TABLE activity",
+                              QStringLiteral("edit by hand")));
+        QVERIFY(w.openStore(dir.filePath(QStringLiteral("fresh.sqlite"))));
+        QCOMPARE(staleRows(w), 0);
         QTRY_COMPARE(w.invoiceList()->model()->matchingCount(), before);
         // A second demo into a store with history is refused in plain words.
         MessageBox::setNextAnswer(QMessageBox::Ok);

@@ -340,6 +340,7 @@ bool MainWindow::openStore(const QString &path)
     m_session.reset();
     m_storePath = path;
     m_openError.clear();
+    prepareReadSide(path);
     auto session = Session::open(path, m_options);
     if (!session) {
         m_openError = session.error().message;
@@ -360,6 +361,29 @@ bool MainWindow::openStore(const QString &path)
     updateTitle();
     updateRecentMenu();
     return true;
+}
+
+// Lists that a new version of Billstream keeps differently, or that were removed, are built from
+// the log when a store opens: for a large book that takes seconds, so it runs on a worker thread
+// with a progress dialog (shown only when it takes more than a moment). The session opening next
+// finds them ready; if this fails, it tries again and reports what is wrong.
+void MainWindow::prepareReadSide(const QString &path)
+{
+    if (!QFileInfo::exists(path))
+        return;
+    BackgroundJob::Options options;
+    options.title = tr("Opening %1").arg(QFileInfo(path).fileName());
+    options.label = tr("Preparing the lists from the event log…");
+    (void)BackgroundJob::run(this, path, options, [](BackgroundJob::Context &ctx) -> Status {
+        if (ctx.store.isReadOnly())
+            return {};
+        ReadSideOptions rs;
+        rs.autoCatchUp = false;
+        auto readSide = ReadSide::attach(ctx.store, [&ctx](const QString &, qint64 d, qint64 t) { ctx.progress(d, t); }, rs);
+        if (!readSide)
+            return fail(readSide.error());
+        return {};
+    });
 }
 
 void MainWindow::buildPages()
@@ -816,16 +840,8 @@ void MainWindow::rebuildLists()
         auto readSide = ReadSide::attach(ctx.store, rs);
         if (!readSide)
             return fail(readSide.error());
-        // The inline lists rebuild in one transaction that a cancel rolls back.
-        if (Status r = ctx.store.rebuildProjections(ReadSide::inlineProjectionNames(), ctx.progress, ctx.cancelled); !r)
-            return r;
-        if (Status r = ctx.store.writeTransaction([](QSqlDatabase &db) { return InvoiceListProjection::rebuildSearchIndex(db); });
-            !r)
-            return r;
-        QStringList async = ReadSide::projectionNames();
-        for (const QString &n : ReadSide::inlineProjectionNames())
-            async.removeAll(n);
-        return (*readSide)->rebuild(async, [&ctx](const QString &, qint64 d, qint64 t) { ctx.progress(d, t); });
+        // All of them in one pass and one transaction, which a cancel rolls back.
+        return (*readSide)->rebuild({}, [&ctx](const QString &, qint64 d, qint64 t) { ctx.progress(d, t); }, ctx.cancelled);
     });
     if (!s) {
         MessageBox::warning(this, tr("Rebuild Lists"), tr("The lists were not rebuilt; they are as they were before."),
