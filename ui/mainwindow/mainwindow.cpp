@@ -340,8 +340,10 @@ bool MainWindow::openStore(const QString &path)
     m_session.reset();
     m_storePath = path;
     m_openError.clear();
-    prepareReadSide(path);
-    auto session = Session::open(path, m_options);
+    // When preparing fails (not a store, locked by another program…), opening would fail the
+    // same way after waiting as long again: say so now.
+    Status prepared = prepareReadSide(path);
+    Result<std::unique_ptr<Session>> session = prepared ? Session::open(path, m_options) : fail(prepared.error());
     if (!session) {
         m_openError = session.error().message;
         m_errorPage->setText(tr("<h3>This store could not be opened</h3><p>%1</p><p>%2</p>"
@@ -366,15 +368,15 @@ bool MainWindow::openStore(const QString &path)
 // Lists that a new version of Billstream keeps differently, or that were removed, are built from
 // the log when a store opens: for a large book that takes seconds, so it runs on a worker thread
 // with a progress dialog (shown only when it takes more than a moment). The session opening next
-// finds them ready; if this fails, it tries again and reports what is wrong.
-void MainWindow::prepareReadSide(const QString &path)
+// finds them ready.
+Status MainWindow::prepareReadSide(const QString &path)
 {
     if (!QFileInfo::exists(path))
-        return;
+        return {};
     BackgroundJob::Options options;
     options.title = tr("Opening %1").arg(QFileInfo(path).fileName());
     options.label = tr("Preparing the lists from the event log…");
-    (void)BackgroundJob::run(this, path, options, [](BackgroundJob::Context &ctx) -> Status {
+    return BackgroundJob::run(this, path, options, [](BackgroundJob::Context &ctx) -> Status {
         if (ctx.store.isReadOnly())
             return {};
         ReadSideOptions rs;

@@ -88,7 +88,7 @@ private:
     void createActions();
     void createMenus();
     void createToolBar();
-    void prepareReadSide(const QString &path);
+    Status prepareReadSide(const QString &path);
     void buildPages();
     void clearPages();
     void updateTitle();
