@@ -151,15 +151,24 @@ QString invoiceSortExpression(InvoiceSort sort)
     return QStringLiteral("created_at");
 }
 
+// Steps through every row of a statement, handing each to `row`.
+template<typename RowFn>
+Status eachRow(ReadSql::Stmt &v, sqlite3 *h, const QString &doing, RowFn row)
+{
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW)
+        row();
+    if (rc != SQLITE_DONE)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    return {};
+}
+
 // The first column of every row of a statement: the row ids of a filtered, sorted list.
 Result<QList<qint64>> firstColumn(ReadSql::Stmt &v, sqlite3 *h, const QString &doing)
 {
     QList<qint64> ids;
-    int rc = SQLITE_ROW;
-    while ((rc = v.step()) == SQLITE_ROW)
-        ids << v.int64(0);
-    if (rc != SQLITE_DONE)
-        return fail(ReadSql::sqlError(h, rc, doing));
+    if (Status read = eachRow(v, h, doing, [&] { ids << v.int64(0); }); !read)
+        return fail(read.error());
     return ids;
 }
 
@@ -391,16 +400,15 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
                          doing);
         if (!q)
             return fail(q.error());
-        const ReadSql::Stmt v = (*q)->view();
-        int rc = SQLITE_ROW;
-        while ((rc = (*q)->s.step()) == SQLITE_ROW) {
+        ReadSql::Stmt v = (*q)->view();
+        const Status read = eachRow(v, h, doing, [&] {
             Sum &s = sums[{v.text(0), v.text(1)}];
             s.digits = int(v.int64(2));
             s.due += v.amount(3);
             ++s.count;
-        }
-        if (rc != SQLITE_DONE)
-            return fail(ReadSql::sqlError(h, rc, doing));
+        });
+        if (!read)
+            return fail(read.error());
     }
     {
         auto q = prepare(h, QStringLiteral("INSERT INTO %1 VALUES (?1, ?2, ?3, ?4, ?5, ?6)").arg(d.balances), doing);
@@ -620,11 +628,10 @@ Result<QList<AgingRow>> Book::aging(const QDate &day) const
     ReadSql::Stmt v = (*q)->view();
     v.bind(1, d->tenant);
     QMap<QString, AgingRow> rows;
-    int rc = SQLITE_ROW;
-    while ((rc = v.step()) == SQLITE_ROW) {
+    const Status read = eachRow(v, h, doing, [&] {
         const Int128 due = v.amount(2);
         if (due == 0)
-            continue;
+            return;
         AgingRow &row = rows[v.text(0)];
         row.currency = v.text(0);
         row.digits = int(v.int64(1));
@@ -634,9 +641,9 @@ Result<QList<AgingRow>> Book::aging(const QDate &day) const
         row.amounts[size_t(bucket)] += due;
         row.counts[size_t(bucket)] += 1;
         row.total += due;
-    }
-    if (rc != SQLITE_DONE)
-        return fail(ReadSql::sqlError(h, rc, doing));
+    });
+    if (!read)
+        return fail(read.error());
     return rows.values();
 }
 
@@ -654,9 +661,8 @@ Result<QList<RevenueRow>> Book::revenue() const
             return fail(q.error());
         ReadSql::Stmt v = (*q)->view();
         v.bind(1, d->tenant);
-        int rc = SQLITE_ROW;
         QList<RevenueRow> result;
-        while ((rc = v.step()) == SQLITE_ROW) {
+        const Status read = eachRow(v, h, doing, [&] {
             RevenueRow r;
             r.month = v.text(0);
             r.currency = v.text(1);
@@ -667,9 +673,9 @@ Result<QList<RevenueRow>> Book::revenue() const
             r.total = v.amount(6);
             r.received = v.amount(7);
             result << r;
-        }
-        if (rc != SQLITE_DONE)
-            return fail(ReadSql::sqlError(h, rc, doing));
+        });
+        if (!read)
+            return fail(read.error());
         return result;
     }
     const qint64 p = d->revenuePosition;
@@ -684,8 +690,7 @@ Result<QList<RevenueRow>> Book::revenue() const
         ReadSql::Stmt v = (*q)->view();
         v.bind(1, d->tenant);
         v.bind(2, p);
-        int rc = SQLITE_ROW;
-        while ((rc = v.step()) == SQLITE_ROW) {
+        const Status read = eachRow(v, h, doing, [&] {
             RevenueRow &r = rows[{v.text(0), v.text(1)}];
             r.month = v.text(0);
             r.currency = v.text(1);
@@ -694,9 +699,9 @@ Result<QList<RevenueRow>> Book::revenue() const
             r.net += v.amount(3);
             r.tax += v.amount(4);
             r.total += v.amount(5);
-        }
-        if (rc != SQLITE_DONE)
-            return fail(ReadSql::sqlError(h, rc, doing));
+        });
+        if (!read)
+            return fail(read.error());
     }
     {
         auto q = prepare(h,
@@ -708,16 +713,15 @@ Result<QList<RevenueRow>> Book::revenue() const
         ReadSql::Stmt v = (*q)->view();
         v.bind(1, d->tenant);
         v.bind(2, p);
-        int rc = SQLITE_ROW;
-        while ((rc = v.step()) == SQLITE_ROW) {
+        const Status read = eachRow(v, h, doing, [&] {
             RevenueRow &r = rows[{v.text(0), v.text(1)}];
             r.month = v.text(0);
             r.currency = v.text(1);
             r.digits = int(v.int64(2));
             r.received += v.amount(3);
-        }
-        if (rc != SQLITE_DONE)
-            return fail(ReadSql::sqlError(h, rc, doing));
+        });
+        if (!read)
+            return fail(read.error());
     }
     return rows.values();
 }
@@ -744,8 +748,7 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
     v.bind(3, beforePosition > 0 ? beforePosition : std::numeric_limits<qint64>::max());
     v.bind(4, qint64(limit > 0 ? limit : -1));
     QList<ActivityEntry> rows;
-    int rc = SQLITE_ROW;
-    while ((rc = v.step()) == SQLITE_ROW) {
+    const Status read = eachRow(v, h, doing, [&] {
         ActivityEntry e;
         e.position = v.int64(0);
         e.lastPosition = v.int64(1);
@@ -758,9 +761,9 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
         e.subjectNumber = v.text(8);
         e.subjectName = v.text(9);
         rows << e;
-    }
-    if (rc != SQLITE_DONE)
-        return fail(ReadSql::sqlError(h, rc, doing));
+    });
+    if (!read)
+        return fail(read.error());
     return rows;
 }
 

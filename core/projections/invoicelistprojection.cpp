@@ -335,16 +335,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
             return otherwise();
         folded.validFrom = e1.position;
     }
-    auto upd = m_sql.get(db, SqlUpdateGuarded);
-    if (!upd)
-        return fail(upd.error());
-    bindRow(*upd, folded.row, 3);
-    upd->bind(1, e1.tenantId);
-    upd->bind(2, e1.streamId);
-    upd->bind(20, folded.validFrom);
-    upd->bind(21, before.version);
-    upd->bind(22, before.lastEventId);
-    auto changed = ReadSql::run(*upd, h, Doing);
+    auto changed = updateRow(db, h, e1, folded.row, folded.validFrom, &before);
     if (!changed)
         return fail(changed.error());
     if (*changed == 0) {
@@ -377,6 +368,23 @@ Result<int> InvoiceListProjection::insertRow(QSqlDatabase &db, sqlite3 *h, const
     ins->bind(21, *name);
     ins->bind(22, row.createdAtMs);
     return ReadSql::run(*ins, h, Doing);
+}
+
+Result<int> InvoiceListProjection::updateRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row,
+                                             qint64 validFrom, const InvoiceRow *guard)
+{
+    auto upd = m_sql.get(db, guard ? SqlUpdateGuarded : SqlUpdate);
+    if (!upd)
+        return fail(upd.error());
+    bindRow(*upd, row, 3);
+    upd->bind(1, e.tenantId);
+    upd->bind(2, e.streamId);
+    upd->bind(20, validFrom);
+    if (guard) {
+        upd->bind(21, guard->version);
+        upd->bind(22, guard->lastEventId);
+    }
+    return ReadSql::run(*upd, h, Doing);
 }
 
 // The stream folded from the log up to (and including) `e`.
@@ -458,14 +466,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
                 return s;
             folded.validFrom = e.position;
         }
-        auto upd = m_sql.get(db, SqlUpdate);
-        if (!upd)
-            return fail(upd.error());
-        bindRow(*upd, folded.row, 3);
-        upd->bind(1, e.tenantId);
-        upd->bind(2, e.streamId);
-        upd->bind(20, folded.validFrom);
-        if (auto r = ReadSql::run(*upd, h, Doing); !r)
+        if (auto r = updateRow(db, h, e, folded.row, folded.validFrom, nullptr); !r)
             return fail(r.error());
         if (folded.row.customerId != beforeRow.customerId) {
             if (Status s = setCustomerName(db, h, e.tenantId, e.streamId, folded.row.customerId); !s)

@@ -69,6 +69,10 @@ private:
     Status applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     // Inserts the first row of an invoice (unless one exists: 0 rows changed).
     Result<int> insertRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row);
+    // Writes the row of e's invoice; with a guard, only over the row at the guard's version and
+    // last event (0 rows changed otherwise).
+    Result<int> updateRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row, qint64 validFrom,
+                          const InvoiceRow *guard);
     Status writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id, qint64 validTo,
                         bool guarded, qint64 guardVersion, const QString &guardEventId, bool *written);
     Status adjustCustomer(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const CustomerContribution &before,
