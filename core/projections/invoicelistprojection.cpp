@@ -687,6 +687,10 @@ void InvoiceListProjection::abortBulk()
     m_bulkCustomers.clear();
     m_everCounted.clear();
     m_pending = -1;
+    m_pendingLast = {};
+    m_lastAt = -1;
+    m_lastStream.clear();
+    m_lastTenant.clear();
     m_recent.clear();
     m_cache.clear();
 }
@@ -701,15 +705,23 @@ const InvoiceRow *InvoiceListProjection::bulkRow(const QString &tenant, const QS
     return &m_bulkRows[size_t(at)].row;
 }
 
-// The amounts of the stream changed last are computed once its command's events are through.
+// The row of the stream changed last is built once its command's events are through.
 void InvoiceListProjection::finishPending()
 {
     if (m_pending < 0)
         return;
     BulkRow &b = m_bulkRows[size_t(m_pending)];
-    if (b.state)
-        computeAmounts(b.row, *b.state);
     m_pending = -1;
+    if (!b.state)
+        return;
+    const QString customerBefore = b.row.customerId;
+    const bool countedBefore = contributionOf(b.row).counted;
+    const bool first = b.row.version == 0;
+    b.row = invoiceRowFromState(*b.state, m_pendingLast, b.createdAtMs,
+                                first || m_pendingAmounts ? nullptr : &b.row);
+    if (!b.row.customerId.isEmpty() && (b.row.customerId != customerBefore || !countedBefore)
+        && contributionOf(b.row).counted)
+        m_everCounted.insert(Key(b.tenant, b.row.customerId));
 }
 
 void InvoiceListProjection::applyBulkCustomer(const RecordedEvent &e)
@@ -731,77 +743,73 @@ void InvoiceListProjection::applyBulkCustomer(const RecordedEvent &e)
 Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
 {
     const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
-    qsizetype at = m_bulkIndex.value(Key(e.tenantId, e.streamId), -1);
-    if (m_pending >= 0 && (m_pending != at || m_bulkRows[size_t(at)].row.updatedAtMs != timeMs))
+    // A command's events of one invoice come one after another: only the first is looked up.
+    if (m_lastAt < 0 || e.streamId != m_lastStream || e.tenantId != m_lastTenant) {
+        m_lastAt = m_bulkIndex.value(Key(e.tenantId, e.streamId), -1);
+        m_lastStream = e.streamId;
+        m_lastTenant = e.tenantId;
+    }
+    qsizetype at = m_lastAt;
+    const bool continues = m_pending >= 0 && m_pending == at && m_pendingTimeMs == timeMs;
+    if (!continues)
         finishPending();
-    if (at >= 0 && m_bulkRows[size_t(at)].row.version >= e.version)
+    if (at >= 0 && m_bulkRows[size_t(at)].folded >= e.version)
         return {};
     if (at < 0) {
         at = qsizetype(m_bulkRows.size());
         BulkRow fresh;
         fresh.tenant = e.tenantId;
         fresh.recent = m_recent.end();
+        fresh.createdAtMs = timeMs;
+        fresh.validFrom = e.position;
         m_bulkRows.push_back(std::move(fresh));
         m_bulkIndex.insert(Key(e.tenantId, e.streamId), at);
+        m_lastAt = at;
     }
     BulkRow &b = m_bulkRows[size_t(at)];
-    const bool isNew = b.row.version == 0;
 
     // The folded state: kept for recently used invoices, else folded again from the log.
-    qint64 createdAt = isNew ? timeMs : b.row.createdAtMs;
     if (e.version == 1) {
         b.state = evolveInvoice(InvoiceState{}, e);
-    } else if (b.state && b.row.version == e.version - 1) {
+    } else if (b.state && b.folded == e.version - 1) {
         b.state = evolveInvoice(std::move(*b.state), e);
     } else {
         ++m_refolds;
-        Result<InvoiceState> state = refold(e, &createdAt);
+        Result<InvoiceState> state = refold(e, &b.createdAtMs);
         if (!state)
             return fail(state.error());
         b.state = std::move(*state);
     }
+    b.folded = e.version;
     if (b.recent != m_recent.end())
         m_recent.splice(m_recent.begin(), m_recent, b.recent);
     else
         m_recent.push_front(at);
     b.recent = m_recent.begin();
 
-    if (!isNew && b.row.updatedAtMs != timeMs) {
-        // The version superseded at a later recorded time joins the history.
-        auto ins = m_sql.get(db, SqlHistoryValues);
-        if (!ins)
-            return fail(ins.error());
-        bindRow(*ins, b.row, 3);
-        ins->bind(1, b.tenant);
-        ins->bind(2, b.row.id);
-        ins->bind(20, b.validFrom);
-        ins->bind(21, e.position);
-        ins->bind(22, b.row.createdAtMs);
-        if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
-            return fail(r.error());
-        b.validFrom = e.position;
-    }
-    if (isNew)
-        b.validFrom = e.position;
-    const QString customerBefore = b.row.customerId;
-    const bool countedBefore = contributionOf(b.row).counted;
-    if (changesAmounts(e)) {
-        // Amounts once per command: the row keeps the old ones until finishPending().
-        InvoiceRow row = invoiceRowFromState(*b.state, e, createdAt, &b.row);
-        row.digits = b.row.digits;
-        row.net = b.row.net;
-        row.tax = b.row.tax;
-        row.total = b.row.total;
-        row.paid = b.row.paid;
-        row.due = b.row.due;
-        b.row = std::move(row);
+    if (!continues) {
+        if (b.row.version != 0 && b.row.updatedAtMs != timeMs) {
+            // The version superseded at a later recorded time joins the history.
+            auto ins = m_sql.get(db, SqlHistoryValues);
+            if (!ins)
+                return fail(ins.error());
+            bindRow(*ins, b.row, 3);
+            ins->bind(1, b.tenant);
+            ins->bind(2, b.row.id);
+            ins->bind(20, b.validFrom);
+            ins->bind(21, e.position);
+            ins->bind(22, b.row.createdAtMs);
+            if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
+                return fail(r.error());
+            b.validFrom = e.position;
+        }
         m_pending = at;
-    } else {
-        b.row = invoiceRowFromState(*b.state, e, createdAt, &b.row);
+        m_pendingTimeMs = timeMs;
+        m_pendingAmounts = false;
     }
-    if (!b.row.customerId.isEmpty() && (b.row.customerId != customerBefore || !countedBefore)
-        && contributionOf(b.row).counted)
-        m_everCounted.insert(Key(e.tenantId, b.row.customerId));
+    // The row itself is built when the run ends (finishPending), from its last event.
+    m_pendingLast = e;
+    m_pendingAmounts = m_pendingAmounts || changesAmounts(e);
 
     // Only so many folded states stay in memory.
     while (qsizetype(m_recent.size()) > BulkStates) {

@@ -90,6 +90,8 @@ private:
         QString tenant;
         InvoiceRow row;
         qint64 validFrom = 0;
+        qint64 createdAtMs = 0;
+        qint64 folded = 0;                   // the version the state is at
         std::optional<InvoiceState> state;   // folded, while among the recently used
         std::list<qsizetype>::iterator recent;
     };
@@ -108,7 +110,13 @@ private:
     QHash<Key, qsizetype> m_bulkIndex;
     QHash<Key, BulkCustomer> m_bulkCustomers;
     QSet<Key> m_everCounted;       // customers with a row in invoice_list_customers
-    qsizetype m_pending = -1;      // the row whose amounts wait for the end of its command
+    qsizetype m_pending = -1;      // the row waiting for the end of its command's events
+    qint64 m_pendingTimeMs = 0;
+    bool m_pendingAmounts = false; // whether the run changed the amounts
+    RecordedEvent m_pendingLast;   // the run's last event so far
+    qsizetype m_lastAt = -1;       // the stream looked up last
+    QString m_lastStream;
+    QString m_lastTenant;
     std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
     static constexpr qsizetype BulkStates = 32768;
 
