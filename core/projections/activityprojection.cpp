@@ -17,25 +17,26 @@ using ReadSql::ResetGuard;
 
 namespace {
 
+// An entry is the span of positions its events hold (contiguous by construction); what the
+// feed shows of it (stream, time, type, actor) is its first event's, read by a join on the log.
 constexpr const char *Schema =
     "CREATE TABLE IF NOT EXISTS activity ("
-    " position INTEGER PRIMARY KEY, last_position INTEGER NOT NULL, tenant TEXT NOT NULL,"
-    " recorded_at INTEGER NOT NULL, stream_type TEXT NOT NULL, stream_id TEXT NOT NULL,"
-    " event_type TEXT NOT NULL, event_count INTEGER NOT NULL, actor TEXT NOT NULL, command_id TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS activity_by_tenant ON activity (tenant, position);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS activity_by_end ON activity (last_position);";
+    " tenant TEXT NOT NULL, position INTEGER NOT NULL, last_position INTEGER NOT NULL,"
+    " PRIMARY KEY (tenant, position)) WITHOUT ROWID;";
 
 constexpr const char *DropSchema = "DROP TABLE IF EXISTS activity;";
 
+// The entry that ends at ?2, with what continues() compares, from its last event.
 constexpr const char *SqlByEnd =
-    "SELECT position, tenant, stream_id, recorded_at, command_id, event_count, stream_type"
-    " FROM activity WHERE last_position = ?1";
+    "SELECT a.position, e.tenant, e.stream_id, e.recorded_at, coalesce(json_extract(e.metadata, '$.commandId'), '')"
+    " FROM (SELECT position, last_position FROM activity WHERE tenant = ?1 AND position <= ?2"
+    "       ORDER BY position DESC LIMIT 1) a"
+    " JOIN events e ON e.position = a.last_position WHERE a.last_position = ?2";
 constexpr const char *SqlInsert =
-    "INSERT INTO activity (position, last_position, tenant, recorded_at, stream_type, stream_id, event_type,"
-    " event_count, actor, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    " ON CONFLICT (position) DO NOTHING";
+    "INSERT INTO activity (tenant, position, last_position) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (tenant, position) DO NOTHING";
 constexpr const char *SqlContinue =
-    "UPDATE activity SET last_position = ?2, event_count = ?3 WHERE position = ?1 AND last_position = ?2 - 1";
+    "UPDATE activity SET last_position = ?3 WHERE tenant = ?1 AND position = ?2 AND last_position = ?3 - 1";
 
 constexpr int MaxSummary = 200;
 
@@ -274,16 +275,9 @@ Status ActivityProjection::insert(QSqlDatabase &db, const Entry &entry)
     auto ins = m_sql.get(db, SqlInsert);
     if (!ins)
         return fail(ins.error());
-    ins->bind(1, entry.position);
-    ins->bind(2, entry.lastPosition);
-    ins->bind(3, entry.tenant);
-    ins->bind(4, entry.recordedAtMs);
-    ins->bind(5, entry.streamType);
-    ins->bind(6, entry.streamId);
-    ins->bind(7, entry.eventType);
-    ins->bind(8, qint64(entry.eventCount));
-    ins->bind(9, entry.actor);
-    ins->bind(10, entry.commandId);
+    ins->bind(1, entry.tenant);
+    ins->bind(2, entry.position);
+    ins->bind(3, entry.lastPosition);
     if (auto r = ReadSql::run(*ins, ReadSql::handleOf(db), "update the activity feed"); !r)
         return fail(r.error());
     return {};
@@ -304,7 +298,6 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     if (m_bulk) {
         // A replay sees every entry whole: each is written once, when the next one starts.
         if (continues(m_last, e)) {
-            ++m_last.eventCount;
             m_last.lastPosition = e.position;
             return {};
         }
@@ -319,7 +312,8 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         if (!find)
             return fail(find.error());
         ResetGuard guard(*find);
-        find->bind(1, e.position - 1);
+        find->bind(1, e.tenantId);
+        find->bind(2, e.position - 1);
         const int rc = find->step();
         if (rc == SQLITE_ROW) {
             m_last.position = find->int64(0);
@@ -328,22 +322,19 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
             m_last.streamId = find->text(2);
             m_last.recordedAtMs = find->int64(3);
             m_last.commandId = find->text(4);
-            m_last.eventCount = int(find->int64(5));
-            m_last.streamType = find->text(6);
         } else if (rc != SQLITE_DONE) {
             return fail(ReadSql::sqlError(h, rc, doing));
         }
     }
 
     if (!m_bulk && continues(m_last, e)) {
-        ++m_last.eventCount;
         m_last.lastPosition = e.position;
         auto upd = m_sql.get(db, SqlContinue);
         if (!upd)
             return fail(upd.error());
-        upd->bind(1, m_last.position);
-        upd->bind(2, e.position);
-        upd->bind(3, qint64(m_last.eventCount));
+        upd->bind(1, m_last.tenant);
+        upd->bind(2, m_last.position);
+        upd->bind(3, e.position);
         auto r = ReadSql::run(*upd, h, "update the activity feed");
         if (!r)
             return fail(r.error());
@@ -361,12 +352,8 @@ Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     entry.lastPosition = e.position;
     entry.tenant = e.tenantId;
     entry.streamId = e.streamId;
-    entry.streamType = e.streamType;
     entry.recordedAtMs = e.recordedAt.toMSecsSinceEpoch();
     entry.commandId = e.metadata.commandId;
-    entry.eventType = e.type;
-    entry.actor = e.metadata.actor;
-    entry.eventCount = 1;
     if (m_bulk) {
         m_last = std::move(entry);
         m_pending = true;

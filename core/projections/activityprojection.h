@@ -14,8 +14,9 @@ namespace Billstream {
 // events one command appended to one stream are one entry ("Invoice INV-2026-0001 issued on
 // 2026-03-01"), keyed by their first position, with the stream and the actor. Number-sequence
 // streams are bookkeeping of the issue and are left out.
-//   activity(position, last_position, tenant, recorded_at, stream_type, stream_id, event_type,
-//            event_count, actor, command_id)
+//   activity(tenant, position, last_position)
+// An entry's events are contiguous in the log; its stream, time, first event type and actor are
+// its first event's, joined from the log when entries are read (Book::activity).
 // The one-line summary is rendered when entries are read (summarize()), from the entry's events:
 // the table holds which events make an entry, not their text again, so a rebuild writes a
 // fraction of what it did and an entry continued by the runner's next batch needs no state.
@@ -24,7 +25,8 @@ class ActivityProjection final : public BulkProjection
 public:
     // 2: without the index by stream, which no query used.
     // 3: without the stored summary and the facts it was rendered from.
-    static constexpr int SchemaVersion = 3;
+    // 4: only the span of positions; the rest is read from the entry's first event.
+    static constexpr int SchemaVersion = 4;
     static QString projectionName() { return QStringLiteral("activity"); }
 
     explicit ActivityProjection(std::shared_ptr<const Upcasters> upcasters);
@@ -78,10 +80,6 @@ private:
         QString streamId;
         qint64 recordedAtMs = 0;
         QString commandId;
-        int eventCount = 0;
-        QString streamType;
-        QString eventType;
-        QString actor;
     };
     bool continues(const Entry &entry, const RecordedEvent &e) const;
     Status insert(QSqlDatabase &db, const Entry &entry);

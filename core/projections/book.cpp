@@ -731,11 +731,13 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
     sqlite3 *h = d->handle();
     const QString doing = QStringLiteral("read the activity feed");
     auto q = prepare(h,
-                     QStringLiteral("SELECT a.position, a.last_position, a.recorded_at, a.stream_type, a.stream_id,"
-                                    " a.event_type, a.event_count, a.actor, coalesce(i.number, ''),"
+                     QStringLiteral("SELECT a.position, a.last_position, e.recorded_at, e.stream_type, e.stream_id,"
+                                    " e.type, a.last_position - a.position + 1,"
+                                    " coalesce(json_extract(e.metadata, '$.actor'), ''), coalesce(i.number, ''),"
                                     " coalesce(i.customer_name, c.name, '') FROM main.activity a"
-                                    " LEFT JOIN %1 i ON a.stream_type = 'invoice' AND i.tenant = a.tenant AND i.id = a.stream_id"
-                                    " LEFT JOIN %2 c ON a.stream_type = 'customer' AND c.tenant = a.tenant AND c.id = a.stream_id"
+                                    " JOIN main.events e ON e.position = a.position"
+                                    " LEFT JOIN %1 i ON e.stream_type = 'invoice' AND i.tenant = a.tenant AND i.id = e.stream_id"
+                                    " LEFT JOIN %2 c ON e.stream_type = 'customer' AND c.tenant = a.tenant AND c.id = e.stream_id"
                                     " WHERE a.tenant = ?1 AND a.last_position <= ?2 AND a.position < ?3"
                                     " ORDER BY a.position DESC LIMIT ?4")
                          .arg(d->invoices, d->customers),

@@ -172,7 +172,7 @@ private slots:
     {
         QVERIFY(execSql(*t->store, "UPDATE invoice_list SET customer_name = 'stale';"
                                    " UPDATE projection_checkpoints SET schema_version = 0 WHERE name = 'invoice_list';"
-                                   " UPDATE activity SET actor = 'stale';"
+                                   " UPDATE activity SET last_position = position;"
                                    " UPDATE projection_checkpoints SET schema_version = 0 WHERE name = 'activity'"));
         QVERIFY(t->open());
         QCOMPARE(contents(*t->store), m_original);
