@@ -44,6 +44,23 @@ inline const QString InvoiceDefaultsSet = QStringLiteral("InvoiceDefaultsSet");
 inline const QString MailSettingsSet = QStringLiteral("MailSettingsSet");
 // sequence
 inline const QString InvoiceNumberReserved = QStringLiteral("InvoiceNumberReserved");
+
+// Whether this version of the program knows the event type.
+inline bool isKnown(const QString &type)
+{
+    static const QString *const known[] = {
+        &CustomerCreated, &CustomerRenamed, &CustomerEmailChanged, &CustomerAddressChanged, &CustomerTaxIdChanged,
+        &CustomerArchived, &InvoiceCreated, &InvoiceCustomerSet, &InvoiceCurrencySet, &InvoiceStatusSet,
+        &InvoiceDueDateSet, &InvoiceNotesSet, &LineItemAdded, &LineItemUpdated, &LineItemRemoved,
+        &InvoiceNumberAssigned, &InvoicePartiesRecorded, &InvoiceSendRequested, &InvoiceSent, &InvoiceSendFailed,
+        &PaymentRecorded, &CompanyProfileSet, &NumberingPatternSet, &InvoiceDefaultsSet, &MailSettingsSet,
+        &InvoiceNumberReserved};
+    for (const QString *k : known) {
+        if (*k == type)
+            return true;
+    }
+    return false;
+}
 } // namespace Event
 
 namespace Command {

@@ -139,11 +139,6 @@ const char *sqlText(Sql which)
     return "";
 }
 
-QJsonObject parseObject(QByteArrayView text)
-{
-    return QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), text.size())).object();
-}
-
 void appendLength(QByteArray &buffer, qint64 value)
 {
     char bytes[8];
@@ -332,6 +327,11 @@ static bool parseFlatMetadata(QByteArrayView text, EventMetadata &out)
     }
 }
 
+QJsonObject parseObject(QByteArrayView text)
+{
+    return QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), text.size())).object();
+}
+
 QString RowStrings::type(QByteArrayView utf8)
 {
     // Runs of one type are common (line items, a command's events).
@@ -345,8 +345,10 @@ QString RowStrings::type(QByteArrayView utf8)
         }
     }
     const QByteArray key = utf8.toByteArray();
-    if (m_types.size() >= 128)  // not a log of a few types: stop looking them up
+    if (m_types.size() >= 128) {  // not a log of a few types: stop looking them up
+        m_lastType = -1;
         return QString::fromUtf8(key);
+    }
     m_types.append({key, QString::fromUtf8(key)});
     m_lastType = m_types.size() - 1;
     return m_types.last().value;
@@ -363,7 +365,7 @@ EventMetadata RowStrings::metadata(QByteArrayView json)
     return m_metadata;
 }
 
-RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings)
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts)
 {
     RecordedEvent e;
     e.position = row.int64(0);
@@ -374,10 +376,12 @@ RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings)
     e.eventId = row.text(5);
     e.type = strings.type(row.textView(6));
     e.schemaVersion = int(row.int64(7));
-    e.payload = parseObject(row.textView(8));
+    if (parts == RowParts::All)
+        e.payload = parseObject(row.textView(8));
     e.metadata = strings.metadata(row.textView(9));
     e.recordedAt = QDateTime::fromMSecsSinceEpoch(row.int64(10), Qt::UTC);
-    e.hash = row.blob(11);
+    if (parts == RowParts::All)
+        e.hash = row.blob(11);
     return e;
 }
 

@@ -49,6 +49,16 @@ public:
     Result<QList<RecordedEvent>> readAllTenants(qint64 fromPosition, int limit) override;
     Status scan(const QString &tenantId, qint64 fromPosition, qint64 toPosition,
                 const std::function<bool(const RecordedEvent &)> &visit) override;
+    // A replay of [fromPosition, toPosition] (a rebuild of projections): every event in order,
+    // its payload parsed only when `wantsPayload(type)` says so (else an empty object: called
+    // once per event type; empty function: every payload), without the hash; the visitor may
+    // move the event away.
+    struct ReplayOptions
+    {
+        std::function<bool(const QString &eventType)> wantsPayload;
+    };
+    Status replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
+                  const std::function<bool(RecordedEvent &)> &visit);
     Result<qint64> headPosition() override;
     Result<std::optional<AppendResult>> findCommand(const QString &tenantId, const QString &commandId) override;
     Result<QString> claimHolder(const QString &tenantId, const QString &kind, const QString &value) override;

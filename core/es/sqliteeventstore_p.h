@@ -154,6 +154,8 @@ public:
     QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8); }
     QString streamId(QByteArrayView utf8) { return m_streamId.get(utf8); }
     QString type(QByteArrayView utf8);
+    // The index of the type type() returned last in the list of types seen, or -1.
+    qsizetype lastTypeIndex() const { return m_lastType; }
     // The events of one command share their metadata: parsed once per run of equal bytes.
     EventMetadata metadata(QByteArrayView json);
 
@@ -179,7 +181,12 @@ private:
     EventMetadata m_metadata;
 };
 
-// Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS.
-RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings);
+// A stored JSON object (payload or metadata); anything else reads as an empty object.
+QJsonObject parseObject(QByteArrayView text);
+
+// Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS; without its payload and
+// hash for a replay, which parses the payloads it needs itself.
+enum class RowParts { All, Envelope };
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts = RowParts::All);
 
 } // namespace Billstream

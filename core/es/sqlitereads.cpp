@@ -141,6 +141,44 @@ Status SqliteEventStore::scan(const QString &tenantId, qint64 fromPosition, qint
     return {};
 }
 
+Status SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
+                                const std::function<bool(RecordedEvent &)> &visit)
+{
+    SqliteStatement s;
+    const QString doing = QStringLiteral("read the log");
+    int rc = s.prepare(d->db, "SELECT " BILLSTREAM_EVENT_COLUMNS
+                              " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position");
+    if (rc != SQLITE_OK)
+        return fail(d->sqliteError(rc, doing));
+    s.bind(1, fromPosition);
+    s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
+    RowStrings strings;
+    std::vector<signed char> wanted;  // by RowStrings' type index: -1 not asked yet
+    while ((rc = s.step()) == SQLITE_ROW) {
+        RecordedEvent e = eventFromRow(s, strings, RowParts::Envelope);
+        bool parse = true;
+        if (options.wantsPayload) {
+            const qsizetype t = strings.lastTypeIndex();
+            if (t < 0) {
+                parse = options.wantsPayload(e.type);
+            } else {
+                if (size_t(t) >= wanted.size())
+                    wanted.resize(size_t(t) + 1, -1);
+                if (wanted[size_t(t)] < 0)
+                    wanted[size_t(t)] = options.wantsPayload(e.type) ? 1 : 0;
+                parse = wanted[size_t(t)] == 1;
+            }
+        }
+        if (parse)
+            e.payload = parseObject(s.textView(8));
+        if (!visit || !visit(e))
+            return {};
+    }
+    if (rc != SQLITE_DONE)
+        return fail(d->sqliteError(rc, doing));
+    return {};
+}
+
 Result<qint64> SqliteEventStore::headPosition()
 {
     Result<LogTail> tail = d->readTail();

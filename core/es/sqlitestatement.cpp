@@ -37,9 +37,29 @@ void SqliteStatement::bind(int index, qint64 value)
     sqlite3_bind_int64(m_stmt, index, value);
 }
 
+int bindUtf16AsUtf8(sqlite3_stmt *stmt, int index, QStringView text)
+{
+    constexpr qsizetype Short = 256;
+    if (text.size() <= Short) {
+        char ascii[Short];
+        const char16_t *units = text.utf16();
+        qsizetype n = 0;
+        while (n < text.size() && units[n] < 0x80) {
+            ascii[n] = char(units[n]);
+            ++n;
+        }
+        if (n == text.size())
+            return sqlite3_bind_text64(stmt, index, ascii, sqlite3_uint64(n), SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    const QByteArray utf8 = text.toUtf8();
+    // A null QByteArray would bind SQL NULL; text binds '' at least.
+    return sqlite3_bind_text64(stmt, index, utf8.constData() ? utf8.constData() : "", sqlite3_uint64(utf8.size()),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 void SqliteStatement::bind(int index, const QString &value)
 {
-    bindText(index, value.toUtf8());
+    bindUtf16AsUtf8(m_stmt, index, value);
 }
 
 void SqliteStatement::bindText(int index, const QByteArray &utf8)

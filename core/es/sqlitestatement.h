@@ -9,6 +9,10 @@ struct sqlite3_stmt;
 
 namespace Billstream {
 
+// Binds text as UTF-8 (what the stores are encoded in). Short ASCII text, which is most of what
+// is bound (ids, dates, codes, statuses), is handed over without a temporary QByteArray.
+int bindUtf16AsUtf8(sqlite3_stmt *stmt, int index, QStringView text);
+
 // A prepared statement of the sqlite3 C API, finalized on destruction. The store uses it where
 // Qt SQL's per-cell QVariant cost dominates (stream reads, log scans, appends); values are
 // always bound, never spliced into SQL text.

@@ -430,4 +430,10 @@ Status ActivityProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
+// Entries are told from their events when they are read (summarize()); the replay needs none.
+bool ActivityProjection::readsPayloadOf(const QString &t) const
+{
+    return !Wire::Event::isKnown(t);
+}
+
 } // namespace Billstream

@@ -20,6 +20,14 @@ public:
     // Forgets the bulk state after a failure (the transaction rolls back).
     virtual void abortBulk() = 0;
     bool inBulk() const { return m_bulk; }
+    // Whether a replay must parse the payloads of this event type for this projection (the
+    // others reach apply() with an empty payload during a rebuild). Called from the thread
+    // that reads the log: a function of the type alone.
+    virtual bool readsPayloadOf(const QString &eventType) const
+    {
+        Q_UNUSED(eventType);
+        return true;
+    }
 
 protected:
     bool m_bulk = false;

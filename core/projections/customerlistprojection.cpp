@@ -273,4 +273,11 @@ Status CustomerListProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
+bool CustomerListProjection::readsPayloadOf(const QString &t) const
+{
+    using namespace Wire::Event;
+    return !isKnown(t) || t == CustomerCreated || t == CustomerRenamed || t == CustomerEmailChanged
+        || t == CustomerAddressChanged || t == CustomerTaxIdChanged || t == CustomerArchived;
+}
+
 } // namespace Billstream

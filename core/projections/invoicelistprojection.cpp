@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <tuple>
 
 namespace Billstream {
@@ -808,7 +809,12 @@ Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, con
         m_pendingAmounts = false;
     }
     // The row itself is built when the run ends (finishPending), from its last event.
-    m_pendingLast = e;
+    // (Only what invoiceRowFromState reads of it: a whole copy per event is measurable.)
+    m_pendingLast.streamId = e.streamId;
+    m_pendingLast.version = e.version;
+    m_pendingLast.eventId = e.eventId;
+    m_pendingLast.type = e.type;
+    m_pendingLast.recordedAt = e.recordedAt;
     m_pendingAmounts = m_pendingAmounts || changesAmounts(e);
 
     // Only so many folded states stay in memory.
@@ -909,6 +915,18 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
     }
     abortBulk();  // the rows are written; the fold cache starts cold for appends
     return {};
+}
+
+bool InvoiceListProjection::readsPayloadOf(const QString &t) const
+{
+    using namespace Wire::Event;
+    // Of a customer only the name shows; neither an invoice's frozen parties nor its deliveries.
+    static const QString *const reads[] = {&CustomerCreated,    &CustomerRenamed,     &InvoiceCreated,
+                                           &InvoiceCustomerSet, &InvoiceCurrencySet,  &InvoiceStatusSet,
+                                           &InvoiceDueDateSet,  &InvoiceNotesSet,     &LineItemAdded,
+                                           &LineItemUpdated,    &LineItemRemoved,     &InvoiceNumberAssigned,
+                                           &PaymentRecorded};
+    return !isKnown(t) || std::any_of(std::begin(reads), std::end(reads), [&t](const QString *r) { return *r == t; });
 }
 
 } // namespace Billstream

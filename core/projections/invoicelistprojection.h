@@ -44,6 +44,7 @@ public:
     Status beginBulk(QSqlDatabase &db) override;
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
+    bool readsPayloadOf(const QString &eventType) const override;
 
     // During a bulk replay: the invoice's row as of the event applied last (the revenue
     // projection reads an issued invoice's frozen figures from it).

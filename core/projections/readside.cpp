@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QScopeGuard>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -314,8 +315,9 @@ private:
 };
 
 // Reads [1, head] through its own read-only instance of the store (one connection per
-// thread, as the kernel requires).
-void readLog(const QString &path, qint64 head, EventPipe &pipe)
+// thread, as the kernel requires), parsing only the payloads `wantsPayload` asks for.
+void readLog(const QString &path, qint64 head, const std::function<bool(const QString &)> &wantsPayload,
+             EventPipe &pipe)
 {
     std::optional<Error> error;
     {
@@ -332,8 +334,8 @@ void readLog(const QString &path, qint64 head, EventPipe &pipe)
             QList<RecordedEvent> batch;
             batch.reserve(BatchSize);
             bool stopped = false;
-            Status s = (*reader)->scan({}, 1, head, [&](const RecordedEvent &e) {
-                batch.append(e);
+            Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
+                batch.append(std::move(e));
                 if (batch.size() < BatchSize)
                     return true;
                 stopped = !pipe.push(std::move(batch));
@@ -454,8 +456,17 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             });
         }
 
+        // A payload is parsed when one of the projections reads it; with upcasters, always (an
+        // upcaster may give an event another type).
+        std::function<bool(const QString &)> wantsPayload;
+        if (m_upcasters->isEmpty()) {
+            wantsPayload = [targets](const QString &type) {
+                return std::any_of(targets.cbegin(), targets.cend(),
+                                   [&type](const BulkProjection *p) { return p->readsPayloadOf(type); });
+            };
+        }
         EventPipe pipe;
-        std::thread reader(readLog, m_store.path(), *head, std::ref(pipe));
+        std::thread reader(readLog, m_store.path(), *head, wantsPayload, std::ref(pipe));
         Status applied;
         qint64 done = 0;
         qint64 last = 0;

@@ -331,4 +331,9 @@ Status RevenueProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
+bool RevenueProjection::readsPayloadOf(const QString &t) const
+{
+    return !Wire::Event::isKnown(t) || t == Wire::Event::InvoiceStatusSet || t == Wire::Event::PaymentRecorded;
+}
+
 } // namespace Billstream

@@ -1,5 +1,7 @@
 #include "core/projections/sqlaccess.h"
 
+#include "core/es/sqlitestatement.h"
+
 #include <QSqlDriver>
 #include <QSqlError>
 
@@ -46,9 +48,7 @@ void Stmt::bind(int index, qint64 value)
 
 void Stmt::bind(int index, const QString &value)
 {
-    const QByteArray utf8 = value.toUtf8();
-    sqlite3_bind_text64(m_s, index, utf8.constData() ? utf8.constData() : "", sqlite3_uint64(utf8.size()),
-                        SQLITE_TRANSIENT, SQLITE_UTF8);
+    bindUtf16AsUtf8(m_s, index, value);
 }
 
 void Stmt::bindUtf8(int index, QByteArrayView utf8)
