@@ -164,6 +164,8 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     // The domain reads the event's payload; folding it onto an empty state gives its status
     // or payment without re-implementing the wire format.
     const InvoiceState delta = evolveInvoice(InvoiceState{}, e);
+    if (statusSet && delta.status != InvoiceStatus::Void && delta.status != InvoiceStatus::Issued)
+        return {};
     sqlite3 *h = ReadSql::handleOf(db);
     const QString doing = QStringLiteral("update the revenue for the event at position %1").arg(e.position);
 
