@@ -2,7 +2,15 @@
 
 #include "core/es/eventstore.h"
 
+#include <memory>
+
 namespace Billstream {
+
+// What a projection prepared for one batch of a replay on the thread that reads the log.
+struct ReplayPrepared
+{
+    virtual ~ReplayPrepared() = default;
+};
 
 // A projection of the read side that replays the whole log faster when it is told where the
 // replay starts and ends (ReadSide's rebuild pass, inside one write transaction): between
@@ -20,6 +28,24 @@ public:
     // Forgets the bulk state after a failure (the transaction rolls back).
     virtual void abortBulk() = 0;
     bool inBulk() const { return m_bulk; }
+    // A replay can split a projection's work over two threads. prepare() runs on the thread
+    // that reads the log, for each batch of events in log order, before the batch reaches the
+    // writing thread; it may read the log through `log` (that thread's connection) but never
+    // the projection's tables. What it returns reaches applyPrepared() on the writing thread,
+    // before apply() sees the batch's events. Whatever prepare() kept is the writing thread's
+    // again once the log is read (endBulk()).
+    virtual std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log)
+    {
+        Q_UNUSED(batch);
+        Q_UNUSED(log);
+        return nullptr;
+    }
+    virtual Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared)
+    {
+        Q_UNUSED(db);
+        Q_UNUSED(prepared);
+        return {};
+    }
     // Whether a replay must parse the payloads of this event type for this projection (the
     // others reach apply() with an empty payload during a rebuild). Called from the thread
     // that reads the log: a function of the type alone.

@@ -223,6 +223,8 @@ void InvoiceListProjection::bindRow(Stmt &s, const InvoiceRow &row, int first)
 
 Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
 {
+    if (m_bulk)
+        return {};  // folded by prepare() on the reading thread; written by applyPrepared()
     if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer)
         return {};
     sqlite3 *h = ReadSql::handleOf(db);
@@ -232,13 +234,6 @@ Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event
     if (!m_upcasters->isEmpty())
         upcast = m_upcasters->upcast(event);
     const RecordedEvent &e = upcast ? *upcast : event;
-    if (m_bulk) {
-        if (e.streamType == Wire::StreamType::Customer) {
-            applyBulkCustomer(e);
-            return {};
-        }
-        return applyBulkInvoice(db, h, e);
-    }
     if (e.streamType == Wire::StreamType::Customer)
         return applyCustomer(db, h, e);
     return applyInvoice(db, h, &e, &e + 1);
@@ -389,9 +384,9 @@ Result<int> InvoiceListProjection::updateRow(QSqlDatabase &db, sqlite3 *h, const
 }
 
 // The stream folded from the log up to (and including) `e`.
-Result<InvoiceState> InvoiceListProjection::refold(const RecordedEvent &e, qint64 *createdAt)
+Result<InvoiceState> InvoiceListProjection::refold(EventStore &log, const RecordedEvent &e, qint64 *createdAt)
 {
-    Result<QList<RecordedEvent>> events = m_store.readStream(e.tenantId, e.streamId, 1, e.version);
+    Result<QList<RecordedEvent>> events = log.readStream(e.tenantId, e.streamId, 1, e.version);
     if (!events)
         return fail(events.error());
     if (events->size() != e.version || events->constLast().eventId != e.eventId) {
@@ -446,7 +441,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
 
     ++m_refolds;
     qint64 createdAt = timeMs;
-    Result<InvoiceState> state = refold(e, &createdAt);
+    Result<InvoiceState> state = refold(m_store, e, &createdAt);
     if (!state)
         return fail(state.error());
     FoldedInvoice folded;
@@ -694,16 +689,89 @@ void InvoiceListProjection::abortBulk()
     m_lastTenant.clear();
     m_recent.clear();
     m_cache.clear();
+    m_preparing = nullptr;
+    m_applying = nullptr;
+    m_figureAt = 0;
+    m_foldFailed = false;
 }
 
-const InvoiceRow *InvoiceListProjection::bulkRow(const QString &tenant, const QString &id)
+// A replay's batch as prepare() leaves it for the writing thread: the versions it superseded
+// and the figures at the events the revenue reads them at.
+struct InvoiceListProjection::Prepared final : ReplayPrepared
 {
-    const qsizetype at = m_bulkIndex.value(Key(tenant, id), -1);
-    if (at < 0)
+    struct History
+    {
+        QString tenant;
+        InvoiceRow row;
+        qint64 validFrom = 0;
+        qint64 validTo = 0;
+    };
+    std::vector<History> history;
+    std::vector<std::pair<qint64, InvoiceRow>> figures;  // by position, ascending
+    std::optional<Error> error;                          // the fold stopped here
+};
+
+std::unique_ptr<ReplayPrepared> InvoiceListProjection::prepare(const QList<RecordedEvent> &batch, EventStore &log)
+{
+    auto prepared = std::make_unique<Prepared>();
+    m_preparing = prepared.get();
+    for (const RecordedEvent &event : batch) {
+        if (m_foldFailed)
+            break;
+        if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer)
+            continue;
+        std::optional<RecordedEvent> upcast;
+        if (!m_upcasters->isEmpty())
+            upcast = m_upcasters->upcast(event);
+        const RecordedEvent &e = upcast ? *upcast : event;
+        if (e.streamType == Wire::StreamType::Customer) {
+            applyBulkCustomer(e);
+        } else if (Status s = applyBulkInvoice(log, e); !s) {
+            m_foldFailed = true;
+            prepared->error = Error::failure(QStringLiteral("The invoice list could not fold the event at position %1: %2")
+                                                 .arg(e.position)
+                                                 .arg(s.error().message));
+        }
+    }
+    m_preparing = nullptr;
+    return prepared;
+}
+
+Status InvoiceListProjection::applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared)
+{
+    auto &p = static_cast<Prepared &>(prepared);
+    m_applying = &p;
+    m_figureAt = 0;
+    if (p.error)
+        return fail(*p.error);
+    sqlite3 *h = ReadSql::handleOf(db);
+    for (const Prepared::History &v : p.history) {
+        auto ins = m_sql.get(db, SqlHistoryValues);
+        if (!ins)
+            return fail(ins.error());
+        bindRow(*ins, v.row, 3);
+        ins->bind(1, v.tenant);
+        ins->bind(2, v.row.id);
+        ins->bind(20, v.validFrom);
+        ins->bind(21, v.validTo);
+        ins->bind(22, v.row.createdAtMs);
+        if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
+            return fail(r.error());
+    }
+    return {};
+}
+
+const InvoiceRow *InvoiceListProjection::figuresAt(qint64 position)
+{
+    if (!m_applying)
         return nullptr;
-    if (m_pending == at)
-        finishPending();
-    return &m_bulkRows[size_t(at)].row;
+    const auto &figures = m_applying->figures;
+    // The revenue asks in log order: a cursor, not a search.
+    while (m_figureAt < figures.size() && figures[m_figureAt].first < position)
+        ++m_figureAt;
+    if (m_figureAt < figures.size() && figures[m_figureAt].first == position)
+        return &figures[m_figureAt].second;
+    return nullptr;
 }
 
 // The row of the stream changed last is built once its command's events are through.
@@ -741,7 +809,7 @@ void InvoiceListProjection::applyBulkCustomer(const RecordedEvent &e)
     c.version = e.version;
 }
 
-Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEvent &e)
 {
     const qint64 timeMs = e.recordedAt.toMSecsSinceEpoch();
     // A command's events of one invoice come one after another: only the first is looked up.
@@ -776,7 +844,7 @@ Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, con
         b.state = evolveInvoice(std::move(*b.state), e);
     } else {
         ++m_refolds;
-        Result<InvoiceState> state = refold(e, &b.createdAtMs);
+        Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
         if (!state)
             return fail(state.error());
         b.state = std::move(*state);
@@ -791,17 +859,7 @@ Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, con
     if (!continues) {
         if (b.row.version != 0 && b.row.updatedAtMs != timeMs) {
             // The version superseded at a later recorded time joins the history.
-            auto ins = m_sql.get(db, SqlHistoryValues);
-            if (!ins)
-                return fail(ins.error());
-            bindRow(*ins, b.row, 3);
-            ins->bind(1, b.tenant);
-            ins->bind(2, b.row.id);
-            ins->bind(20, b.validFrom);
-            ins->bind(21, e.position);
-            ins->bind(22, b.row.createdAtMs);
-            if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
-                return fail(r.error());
+            m_preparing->history.push_back({b.tenant, b.row, b.validFrom, e.position});
             b.validFrom = e.position;
         }
         m_pending = at;
@@ -816,6 +874,12 @@ Status InvoiceListProjection::applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, con
     m_pendingLast.type = e.type;
     m_pendingLast.recordedAt = e.recordedAt;
     m_pendingAmounts = m_pendingAmounts || changesAmounts(e);
+    // The revenue reads an invoice's figures when it is issued and at each payment.
+    if ((e.type == Wire::Event::InvoiceStatusSet && b.state->status == InvoiceStatus::Issued)
+        || e.type == Wire::Event::PaymentRecorded) {
+        finishPending();
+        m_preparing->figures.emplace_back(e.position, b.row);
+    }
 
     // Only so many folded states stay in memory.
     while (qsizetype(m_recent.size()) > BulkStates) {

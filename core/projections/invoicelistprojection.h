@@ -46,9 +46,13 @@ public:
     void abortBulk() override;
     bool readsPayloadOf(const QString &eventType) const override;
 
-    // During a bulk replay: the invoice's row as of the event applied last (the revenue
-    // projection reads an issued invoice's frozen figures from it).
-    const InvoiceRow *bulkRow(const QString &tenant, const QString &id);
+    // A replay folds the invoices on the thread that reads the log (prepare()); the writing
+    // thread writes the superseded versions (applyPrepared()) and, at the end, the rows.
+    std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
+    Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
+    // During a replay, on the writing thread: the figures of the invoice an ISSUED status or
+    // a payment at `position` belongs to, as of that event (the revenue reads them), or null.
+    const InvoiceRow *figuresAt(qint64 position);
 
     // The search index is filled in one pass after a rebuild (maintaining it row by row during
     // a replay of millions of events would cost more than the rebuild itself). Searches fall
@@ -82,10 +86,12 @@ private:
     Status setCustomerName(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
                            const QString &customerId);
     void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
-    Result<InvoiceState> refold(const RecordedEvent &e, qint64 *createdAt);
+    Result<InvoiceState> refold(EventStore &log, const RecordedEvent &e, qint64 *createdAt);
 
-    // Bulk replay: every row in memory (in order of first event), customer names, and the
-    // stream whose amounts still wait to be computed (once per command, not per line).
+    // Bulk replay, folded on the reading thread (prepare()) and handed to the writing thread
+    // with the end of the log (endBulk()): every row in memory (in order of first event),
+    // customer names, and the stream whose row waits for the end of its command's events
+    // (a row is built once per command, not per event).
     struct BulkRow
     {
         QString tenant;
@@ -103,7 +109,8 @@ private:
         QString name;
         qint64 version = 0;
     };
-    Status applyBulkInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    struct Prepared;
+    Status applyBulkInvoice(EventStore &log, const RecordedEvent &e);
     void applyBulkCustomer(const RecordedEvent &e);
     void finishPending();
     using Key = std::pair<QString, QString>;  // tenant, id
@@ -118,6 +125,10 @@ private:
     qsizetype m_lastAt = -1;       // the stream looked up last
     QString m_lastStream;
     QString m_lastTenant;
+    Prepared *m_preparing = nullptr;      // the batch prepare() fills (reading thread)
+    const Prepared *m_applying = nullptr; // the batch being applied (writing thread)
+    size_t m_figureAt = 0;
+    bool m_foldFailed = false;            // (reading thread) a fold failed: fold no more
     std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
     static constexpr qsizetype BulkStates = 32768;
 

@@ -242,6 +242,14 @@ Status ReadSide::rebuild(const QStringList &names, const Progress &progress, con
 
 namespace {
 
+// A batch of events read from the log, with what each projection prepared for it on the
+// reading thread (in the order of the projections; null where one prepared nothing).
+struct ReplayBatch
+{
+    QList<RecordedEvent> events;
+    std::vector<std::unique_ptr<ReplayPrepared>> prepared;
+};
+
 // Batches of parsed events from the reader thread to the applying one, bounded so the reader
 // never runs far ahead of the writer's memory. Applied batches go back to the reader, which
 // frees them: memory freed by a thread other than the one that allocated it makes both wait
@@ -249,9 +257,9 @@ namespace {
 class EventPipe
 {
 public:
-    bool push(QList<RecordedEvent> &&batch)
+    bool push(ReplayBatch &&batch)
     {
-        std::deque<QList<RecordedEvent>> spent;
+        std::deque<ReplayBatch> spent;
         {
             std::unique_lock lock(m_mutex);
             m_space.wait(lock, [this] { return m_cancelled || m_queue.size() < MaxBatches; });
@@ -265,13 +273,13 @@ public:
         return true;
     }
     // Hands an applied batch back to be freed by the reader.
-    void recycle(QList<RecordedEvent> &&batch)
+    void recycle(ReplayBatch &&batch)
     {
         std::lock_guard lock(m_mutex);
         m_spent.push_back(std::move(batch));
     }
     // False at the end of the log (or after cancel()).
-    bool pop(QList<RecordedEvent> &batch)
+    bool pop(ReplayBatch &batch)
     {
         std::unique_lock lock(m_mutex);
         m_ready.wait(lock, [this] { return m_done || m_cancelled || !m_queue.empty(); });
@@ -307,17 +315,18 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_ready;
     std::condition_variable m_space;
-    std::deque<QList<RecordedEvent>> m_queue;
-    std::deque<QList<RecordedEvent>> m_spent;
+    std::deque<ReplayBatch> m_queue;
+    std::deque<ReplayBatch> m_spent;
     bool m_done = false;
     bool m_cancelled = false;
     std::optional<Error> m_error;
 };
 
 // Reads [1, head] through its own read-only instance of the store (one connection per
-// thread, as the kernel requires), parsing only the payloads `wantsPayload` asks for.
+// thread, as the kernel requires), parsing only the payloads `wantsPayload` asks for, and lets
+// each projection prepare every batch before it goes to the writing thread.
 void readLog(const QString &path, qint64 head, const std::function<bool(const QString &)> &wantsPayload,
-             EventPipe &pipe)
+             const QList<BulkProjection *> &targets, EventPipe &pipe)
 {
     std::optional<Error> error;
     {
@@ -331,22 +340,26 @@ void readLog(const QString &path, qint64 head, const std::function<bool(const QS
             error = reader.error();
         } else {
             constexpr int BatchSize = 512;
-            QList<RecordedEvent> batch;
-            batch.reserve(BatchSize);
+            ReplayBatch batch;
+            batch.events.reserve(BatchSize);
             bool stopped = false;
-            Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
-                batch.append(std::move(e));
-                if (batch.size() < BatchSize)
-                    return true;
+            const auto send = [&] {
+                for (BulkProjection *p : targets)
+                    batch.prepared.push_back(p->prepare(batch.events, **reader));
                 stopped = !pipe.push(std::move(batch));
                 batch = {};
-                batch.reserve(BatchSize);
+                batch.events.reserve(BatchSize);
+            };
+            Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
+                batch.events.append(std::move(e));
+                if (batch.events.size() == BatchSize)
+                    send();
                 return !stopped;
             });
             if (!s)
                 error = s.error();
-            else if (!stopped && !batch.isEmpty())
-                pipe.push(std::move(batch));
+            else if (!stopped && !batch.events.isEmpty())
+                send();
         }
     }
     pipe.finish(std::move(error));
@@ -451,9 +464,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             return fail(indexes.error());
         if (withInvoices && withRevenue) {
             InvoiceListProjection *invoices = m_invoices.get();
-            m_revenue->setFigureSource([invoices](const QString &tenant, const QString &id) {
-                return invoices->bulkRow(tenant, id);
-            });
+            m_revenue->setFigureSource([invoices](qint64 position) { return invoices->figuresAt(position); });
         }
 
         // A payload is parsed when one of the projections reads it; with upcasters, always (an
@@ -466,19 +477,27 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             };
         }
         EventPipe pipe;
-        std::thread reader(readLog, m_store.path(), *head, wantsPayload, std::ref(pipe));
+        std::thread reader(readLog, m_store.path(), *head, wantsPayload, targets, std::ref(pipe));
         Status applied;
         qint64 done = 0;
         qint64 last = 0;
         const qint64 step = std::max<qint64>(1, *head / 100);
-        QList<RecordedEvent> batch;
+        ReplayBatch batch;
         while (applied && pipe.pop(batch)) {
             if (cancelled && cancelled()) {
                 applied = fail(Error::failure(QStringLiteral("The rebuild of %1 was cancelled; the lists are as they were.")
                                                   .arg(label)));
                 break;
             }
-            for (const RecordedEvent &e : std::as_const(batch)) {
+            for (qsizetype i = 0; applied && i < targets.size(); ++i) {
+                if (ReplayPrepared *prepared = batch.prepared.at(size_t(i)).get()) {
+                    if (Status s = targets.at(i)->applyPrepared(db, *prepared); !s)
+                        applied = fail(s.error());
+                }
+            }
+            for (const RecordedEvent &e : std::as_const(batch.events)) {
+                if (!applied)
+                    break;
                 for (BulkProjection *p : std::as_const(targets)) {
                     if (Status s = p->apply(db, e); !s) {
                         applied = fail(Error::failure(QStringLiteral("The projection %1 could not apply the event at "

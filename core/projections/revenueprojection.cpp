@@ -211,7 +211,7 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     Int128 net = 0, tax = 0, total = 0;
     QDate issueDate;
     if (m_bulk && m_figures) {
-        const InvoiceRow *row = m_figures(e.tenantId, e.streamId);
+        const InvoiceRow *row = m_figures(e.position);
         if (!row)
             return fail(Error::failure(QStringLiteral("The invoice list has no row for invoice %1.").arg(e.streamId)));
         currency = row->currency;

@@ -41,8 +41,9 @@ public:
     bool readsPayloadOf(const QString &eventType) const override;
 
     // Where an invoice's figures come from during a bulk replay that rebuilds the invoice list
-    // in the same pass (its table is written only at the end); none: the invoice_list table.
-    using FigureSource = std::function<const InvoiceRow *(const QString &tenant, const QString &id)>;
+    // in the same pass (its table is written only at the end): the figures as of the event at
+    // `position` (an ISSUED status or a payment); none: the invoice_list table.
+    using FigureSource = std::function<const InvoiceRow *(qint64 position)>;
     void setFigureSource(FigureSource source) { m_figures = std::move(source); }
 
     static QStringList tables();
