@@ -552,7 +552,7 @@ bool tenantNeeded(const InvoiceCommand &command)
     return std::holds_alternative<IssueInvoice>(command);
 }
 
-InvoiceState evolveInvoice(InvoiceState s, const RecordedEvent &e)
+void applyInvoiceEvent(InvoiceState &s, const RecordedEvent &e)
 {
     using namespace Wire::Event;
     const QJsonObject &p = e.payload;
@@ -620,6 +620,11 @@ InvoiceState evolveInvoice(InvoiceState s, const RecordedEvent &e)
         s.payments.append(Payment{p.value(kPaymentId).toString(), decimalOf(p.value(kAmount)), dateOf(p.value(kDate)),
                                   p.value(kMethod).toString()});
     }
+}
+
+InvoiceState evolveInvoice(InvoiceState s, const RecordedEvent &e)
+{
+    applyInvoiceEvent(s, e);
     return s;
 }
 

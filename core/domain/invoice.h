@@ -124,6 +124,8 @@ QString customerNeeded(const InvoiceState &state, const InvoiceCommand &command)
 bool tenantNeeded(const InvoiceCommand &command);
 
 InvoiceState evolveInvoice(InvoiceState state, const RecordedEvent &event);
+// The same fold step in place: for replays, where moving a whole state per event shows.
+void applyInvoiceEvent(InvoiceState &state, const RecordedEvent &event);
 Result<Decision> decideInvoice(const InvoiceState &state, const InvoiceCommand &command, const QString &invoiceId,
                                const InvoiceContext &context);
 // Concurrency (DOMAIN.md): the same part (customer, currency, due date, notes, the same line

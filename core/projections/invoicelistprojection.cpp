@@ -294,7 +294,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
         // A new invoice: nothing to fold from.
         FoldedInvoice folded;
         for (const RecordedEvent *e = begin; e != end; ++e)
-            folded.state = evolveInvoice(std::move(folded.state), *e);
+            applyInvoiceEvent(folded.state, *e);
         folded.row = invoiceRowFromState(folded.state, last, timeMs);
         folded.validFrom = e1.position;
         auto changed = insertRow(db, h, e1, folded.row);
@@ -314,7 +314,7 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
     FoldedInvoice folded;
     folded.state = cached->state;
     for (const RecordedEvent *e = begin; e != end; ++e)
-        folded.state = evolveInvoice(std::move(folded.state), *e);
+        applyInvoiceEvent(folded.state, *e);
     folded.row = invoiceRowFromState(folded.state, last, cached->row.createdAtMs, amountsChange ? nullptr : &cached->row);
     const InvoiceRow before = cached->row;
     folded.validFrom = cached->validFrom;
@@ -398,7 +398,7 @@ Result<InvoiceState> InvoiceListProjection::refold(EventStore &log, const Record
     for (const RecordedEvent &stored : std::as_const(*events)) {
         if (stored.version == 1)
             *createdAt = stored.recordedAt.toMSecsSinceEpoch();
-        state = evolveInvoice(std::move(state), m_upcasters->isEmpty() ? stored : m_upcasters->upcast(stored));
+        applyInvoiceEvent(state, m_upcasters->isEmpty() ? stored : m_upcasters->upcast(stored));
     }
     return state;
 }
@@ -841,7 +841,7 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     if (e.version == 1) {
         b.state = evolveInvoice(InvoiceState{}, e);
     } else if (b.state && b.folded == e.version - 1) {
-        b.state = evolveInvoice(std::move(*b.state), e);
+        applyInvoiceEvent(*b.state, e);
     } else {
         ++m_refolds;
         Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
