@@ -146,7 +146,9 @@ Status SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const Re
 {
     SqliteStatement s;
     const QString doing = QStringLiteral("read the log");
-    int rc = s.prepare(d->db, "SELECT " BILLSTREAM_EVENT_COLUMNS
+    // The columns of BILLSTREAM_EVENT_COLUMNS, the hash left out (NULL in its place).
+    int rc = s.prepare(d->db, "SELECT position, tenant, stream_type, stream_id, version, event_id, type, schema_version,"
+                              " payload, metadata, recorded_at, NULL"
                               " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position");
     if (rc != SQLITE_OK)
         return fail(d->sqliteError(rc, doing));
