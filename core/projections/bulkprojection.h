@@ -28,12 +28,12 @@ public:
     // Forgets the bulk state after a failure (the transaction rolls back).
     virtual void abortBulk() = 0;
     bool inBulk() const { return m_bulk; }
-    // A replay can split a projection's work over two threads. prepare() runs on the thread
-    // that reads the log, for each batch of events in log order, before the batch reaches the
-    // writing thread; it may read the log through `log` (that thread's connection) but never
-    // the projection's tables. What it returns reaches applyPrepared() on the writing thread,
+    // A replay can split a projection's work over two threads. prepare() runs on a thread of
+    // its own, for each batch of events in log order, before the batch reaches the writing
+    // thread; it may read the log through `log` (that thread's connection) but never the
+    // projection's tables. What it returns reaches applyPrepared() on the writing thread,
     // before apply() sees the batch's events. Whatever prepare() kept is the writing thread's
-    // again once the log is read (endBulk()).
+    // again once the log is through (endBulk()).
     virtual std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log)
     {
         Q_UNUSED(batch);

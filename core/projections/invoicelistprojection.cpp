@@ -224,7 +224,7 @@ void InvoiceListProjection::bindRow(Stmt &s, const InvoiceRow &row, int first)
 Status InvoiceListProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
 {
     if (m_bulk)
-        return {};  // folded by prepare() on the reading thread; written by applyPrepared()
+        return {};  // folded by prepare() on the preparing thread; written by applyPrepared()
     if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer)
         return {};
     sqlite3 *h = ReadSql::handleOf(db);

@@ -46,8 +46,8 @@ public:
     void abortBulk() override;
     bool readsPayloadOf(const QString &eventType) const override;
 
-    // A replay folds the invoices on the thread that reads the log (prepare()); the writing
-    // thread writes the superseded versions (applyPrepared()) and, at the end, the rows.
+    // A replay folds the invoices on a thread of its own (prepare()); the writing thread writes
+    // the superseded versions (applyPrepared()) and, at the end, the rows.
     std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
     Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
     // During a replay, on the writing thread: the figures of the invoice an ISSUED status or
@@ -88,7 +88,7 @@ private:
     void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
     Result<InvoiceState> refold(EventStore &log, const RecordedEvent &e, qint64 *createdAt);
 
-    // Bulk replay, folded on the reading thread (prepare()) and handed to the writing thread
+    // Bulk replay, folded on the preparing thread (prepare()) and handed to the writing thread
     // with the end of the log (endBulk()): every row in memory (in order of first event),
     // customer names, and the stream whose row waits for the end of its command's events
     // (a row is built once per command, not per event).
@@ -125,10 +125,10 @@ private:
     qsizetype m_lastAt = -1;       // the stream looked up last
     QString m_lastStream;
     QString m_lastTenant;
-    Prepared *m_preparing = nullptr;      // the batch prepare() fills (reading thread)
+    Prepared *m_preparing = nullptr;      // the batch prepare() fills (preparing thread)
     const Prepared *m_applying = nullptr; // the batch being applied (writing thread)
     size_t m_figureAt = 0;
-    bool m_foldFailed = false;            // (reading thread) a fold failed: fold no more
+    bool m_foldFailed = false;            // (preparing thread) a fold failed: fold no more
     std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
     static constexpr qsizetype BulkStates = 32768;
 

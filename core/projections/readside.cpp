@@ -243,7 +243,7 @@ Status ReadSide::rebuild(const QStringList &names, const Progress &progress, con
 namespace {
 
 // A batch of events read from the log, with what each projection prepared for it on the
-// reading thread (in the order of the projections; null where one prepared nothing).
+// preparing thread (in the order of the projections; null where one prepared nothing).
 struct ReplayBatch
 {
     QList<RecordedEvent> events;
@@ -257,9 +257,11 @@ struct ReplayBatch
 class EventPipe
 {
 public:
-    bool push(ReplayBatch &&batch)
+    // Batches handed back since the last push are freed here, outside the lock, or moved to
+    // `spent` for the caller to pass further back.
+    bool push(ReplayBatch &&batch, std::deque<ReplayBatch> *spent = nullptr)
     {
-        std::deque<ReplayBatch> spent;
+        std::deque<ReplayBatch> done;
         {
             std::unique_lock lock(m_mutex);
             m_space.wait(lock, [this] { return m_cancelled || m_queue.size() < MaxBatches; });
@@ -267,9 +269,12 @@ public:
                 return false;
             m_queue.push_back(std::move(batch));
             m_ready.notify_one();
-            spent.swap(m_spent);
+            done.swap(m_spent);
         }
-        spent.clear();  // here, on the thread that allocated the events, outside the lock
+        if (spent) {
+            for (ReplayBatch &b : done)
+                spent->push_back(std::move(b));
+        }
         return true;
     }
     // Hands an applied batch back to be freed by the reader.
@@ -322,50 +327,86 @@ private:
     std::optional<Error> m_error;
 };
 
-// Reads [1, head] through its own read-only instance of the store (one connection per
-// thread, as the kernel requires), parsing only the payloads `wantsPayload` asks for, and lets
-// each projection prepare every batch before it goes to the writing thread.
+// A read-only instance of the store for one thread of a replay (one connection per thread,
+// as the kernel requires).
+Result<std::unique_ptr<SqliteEventStore>> openForReplay(const QString &path)
+{
+    StoreOptions options;
+    options.readOnly = true;
+    options.createIfMissing = false;
+    options.recordAnchor = false;
+    options.quickCheckOnOpen = false;
+    return SqliteEventStore::open(path, options);
+}
+
+// Stage one of a replay: reads [1, head], parsing only the payloads `wantsPayload` asks for.
 void readLog(const QString &path, qint64 head, const std::function<bool(const QString &)> &wantsPayload,
-             const QList<BulkProjection *> &targets, EventPipe &pipe)
+             EventPipe &out)
 {
     std::optional<Error> error;
     {
-        StoreOptions options;
-        options.readOnly = true;
-        options.createIfMissing = false;
-        options.recordAnchor = false;
-        options.quickCheckOnOpen = false;
-        Result<std::unique_ptr<SqliteEventStore>> reader = SqliteEventStore::open(path, options);
+        Result<std::unique_ptr<SqliteEventStore>> reader = openForReplay(path);
         if (!reader) {
             error = reader.error();
         } else {
             // The whole log is read once, front to back: mapped, its pages are not copied out of
-            // the page cache one read(2) at a time (a tenth of the reading thread's time).
+            // the page cache one read(2) at a time (a tenth of this thread's time).
             (void)ReadSql::exec(ReadSql::handleOf((*reader)->database()), "PRAGMA mmap_size = 4294967296", QString());
             constexpr int BatchSize = 512;
             ReplayBatch batch;
             batch.events.reserve(BatchSize);
             bool stopped = false;
-            const auto send = [&] {
-                for (BulkProjection *p : targets)
-                    batch.prepared.push_back(p->prepare(batch.events, **reader));
-                stopped = !pipe.push(std::move(batch));
-                batch = {};
-                batch.events.reserve(BatchSize);
-            };
             Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
                 batch.events.append(std::move(e));
-                if (batch.events.size() == BatchSize)
-                    send();
+                if (batch.events.size() < BatchSize)
+                    return true;
+                stopped = !out.push(std::move(batch));
+                batch = {};
+                batch.events.reserve(BatchSize);
                 return !stopped;
             });
             if (!s)
                 error = s.error();
             else if (!stopped && !batch.events.isEmpty())
-                send();
+                out.push(std::move(batch));
         }
     }
-    pipe.finish(std::move(error));
+    out.finish(std::move(error));
+}
+
+// Stage two: each projection prepares every batch (BulkProjection::prepare()) before it goes
+// to the writing thread. Applied batches come back through here: what this thread prepared is
+// freed here, the events go on back to the reading thread, which allocated them.
+void prepareLog(const QString &path, const QList<BulkProjection *> &targets, EventPipe &in, EventPipe &out)
+{
+    std::optional<Error> error;
+    {
+        Result<std::unique_ptr<SqliteEventStore>> log = openForReplay(path);
+        if (!log) {
+            error = log.error();
+            in.cancel();
+        } else {
+            ReplayBatch batch;
+            std::deque<ReplayBatch> spent;
+            while (in.pop(batch)) {
+                for (BulkProjection *p : targets)
+                    batch.prepared.push_back(p->prepare(batch.events, **log));
+                const bool pushed = out.push(std::move(batch), &spent);
+                batch = {};
+                for (ReplayBatch &b : spent) {
+                    b.prepared.clear();
+                    in.recycle(std::move(b));
+                }
+                spent.clear();
+                if (!pushed) {
+                    in.cancel();
+                    break;
+                }
+            }
+            error = in.error();
+        }
+    }
+    out.finish(std::move(error));
 }
 
 // Drops the secondary indexes of the projections' (new, empty) tables and returns the SQL that
@@ -479,8 +520,11 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
                                    [&type](const BulkProjection *p) { return p->readsPayloadOf(type); });
             };
         }
+        // Three threads: one reads the log, one prepares it (folds invoices), this one writes.
+        EventPipe read;
         EventPipe pipe;
-        std::thread reader(readLog, m_store.path(), *head, wantsPayload, targets, std::ref(pipe));
+        std::thread reader(readLog, m_store.path(), *head, wantsPayload, std::ref(read));
+        std::thread preparer(prepareLog, m_store.path(), targets, std::ref(read), std::ref(pipe));
         Status applied;
         qint64 done = 0;
         qint64 last = 0;
@@ -522,6 +566,8 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             batch = {};
         }
         pipe.cancel();
+        read.cancel();
+        preparer.join();
         reader.join();
         if (!applied)
             return applied;
