@@ -86,6 +86,69 @@ private slots:
         QCOMPARE(i, 40);
     }
 
+    // A replay reads what a scan reads, in the same order, except that payloads are parsed only
+    // for the types asked for (asked once per type) and the hash is left out.
+    void replayParsesOnlyTheWantedPayloads()
+    {
+        auto store = open(QStringLiteral("replay.sqlite"));
+        QList<AppendRequest> batch;
+        for (int i = 0; i < 30; ++i) {
+            AppendRequest r;
+            r.tenantId = i % 4 ? QStringLiteral("t1") : QStringLiteral("t2");
+            r.metadata.actor = QStringLiteral("actor-%1").arg(i % 3);
+            r.streams = {StreamAppend{QStringLiteral("x"), QStringLiteral("s%1").arg(i % 5), ExpectedVersion::any(),
+                                      {NewEvent{i % 3 ? QStringLiteral("Wanted") : QStringLiteral("Skipped"),
+                                                {{QStringLiteral("i"), i}, {QStringLiteral("text"), QStringLiteral("Zoë")}},
+                                                1}}}};
+            batch << r;
+        }
+        QVERIFY(store->appendBatch(batch).has_value());
+        QList<RecordedEvent> scanned;
+        QVERIFY(store->scan({}, 1, -1, [&](const RecordedEvent &e) { scanned << e; return true; }).has_value());
+        QCOMPARE(scanned.size(), 30);
+
+        QStringList asked;
+        SqliteEventStore::ReplayOptions options;
+        options.wantsPayload = [&](const QString &type) {
+            asked << type;
+            return type == QStringLiteral("Wanted");
+        };
+        QList<RecordedEvent> replayed;
+        QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
+            replayed << std::move(e);
+            return true;
+        }).has_value());
+        QCOMPARE(replayed.size(), scanned.size());
+        asked.sort();
+        QCOMPARE(asked, (QStringList{QStringLiteral("Skipped"), QStringLiteral("Wanted")}));
+        for (qsizetype i = 0; i < scanned.size(); ++i) {
+            const RecordedEvent &a = scanned.at(i);
+            const RecordedEvent &b = replayed.at(i);
+            QCOMPARE(b.position, a.position);
+            QCOMPARE(b.tenantId, a.tenantId);
+            QCOMPARE(b.streamType, a.streamType);
+            QCOMPARE(b.streamId, a.streamId);
+            QCOMPARE(b.version, a.version);
+            QCOMPARE(b.eventId, a.eventId);
+            QCOMPARE(b.type, a.type);
+            QCOMPARE(b.schemaVersion, a.schemaVersion);
+            QCOMPARE(b.metadata, a.metadata);
+            QCOMPARE(b.recordedAt, a.recordedAt);
+            QVERIFY(b.hash.isEmpty());
+            QCOMPARE(b.payload, a.type == QStringLiteral("Wanted") ? a.payload : QJsonObject());
+        }
+
+        // Without a choice every payload is parsed; a range and an early stop are kept to.
+        QList<RecordedEvent> all;
+        QVERIFY(store->replay(5, 12, {}, [&](RecordedEvent &e) {
+            all << e;
+            return all.size() < 6;
+        }).has_value());
+        QCOMPARE(all.size(), 6);
+        QCOMPARE(all.first().position, 5);
+        QCOMPARE(all.last().payload, scanned.at(9).payload);
+    }
+
     // POSIX locks belong to the process: a second instance opening the same file here must not
     // drop the first one's locks, or another process closing its connection takes itself for
     // the last user and deletes the WAL the first instance still writes to.

@@ -2,6 +2,9 @@
 // rebuild, a changed schema version rebuilding on open, position and lag, clean closing.
 #include "projectiontesthelpers.h"
 
+#include "core/es/projectionrunner.h"
+#include "core/projections/activityprojection.h"
+#include "core/domain/domainevents.h"
 #include "core/projections/book.h"
 #include "core/projections/demodata.h"
 #include "core/projections/sqlaccess.h"
@@ -266,6 +269,62 @@ private slots:
     }
 
     // The read side's prepared statements do not keep the file open after the store closes.
+    // An activity entry that goes on after a catch-up (a batch ends inside it, or a later
+    // append continues it and a new instance applies that) is continued, never started twice:
+    // the feed equals a one-pass rebuild.
+    void activityEntrySplitAcrossCatchUpsIsContinued()
+    {
+        QTemporaryDir dir;
+        ManualClock clock(utc("2026-02-01T10:00:00.000Z"));
+        auto opened = SqliteEventStore::open(dir.filePath(s("split.sqlite")), TestStore::options(dir, &clock));
+        QVERIFY(opened);
+        SqliteEventStore &store = **opened;
+        const auto appendRun = [&](const QString &stream, int events, const QString &command) {
+            AppendRequest r;
+            r.tenantId = s("default");
+            r.metadata.commandId = command;
+            r.metadata.actor = s("ann");
+            StreamAppend a{Wire::StreamType::Customer, stream, ExpectedVersion::any(), {}};
+            for (int i = 0; i < events; ++i)
+                a.events << NewEvent{Wire::Event::CustomerRenamed, {{s("name"), s("Name %1").arg(i)}}, 1};
+            r.streams = {a};
+            QVERIFY(store.append(r).has_value());
+        };
+        const auto feed = [&] {
+            QStringList rows;
+            sqlite3_stmt *q = nullptr;
+            sqlite3_prepare_v2(ReadSql::handleOf(store.database()),
+                               "SELECT position, last_position FROM activity ORDER BY position", -1, &q, nullptr);
+            while (sqlite3_step(q) == SQLITE_ROW)
+                rows << s("%1-%2").arg(sqlite3_column_int64(q, 0)).arg(sqlite3_column_int64(q, 1));
+            sqlite3_finalize(q);
+            return rows;
+        };
+        const auto instance = [&] {
+            auto runner = std::make_unique<ProjectionRunner>(
+                store, std::make_shared<ActivityProjection>(std::make_shared<const Upcasters>()));
+            if (!runner->open())
+                qFatal("open the activity projection");
+            return runner;
+        };
+        // No command id: two appends to one stream at one time read as one entry.
+        appendRun(s("c1"), 3, QString());
+        instance()->catchUp(2);  // batches of two: the entry ends inside the second
+        QCOMPARE(feed(), (QStringList{s("1-3")}));
+        appendRun(s("c1"), 2, QString());
+        auto second = instance();  // a new instance finds the entry in the table
+        QVERIFY(second->catchUp(2));
+        QCOMPARE(feed(), (QStringList{s("1-5")}));
+        clock.advanceMSecs(1000);
+        appendRun(s("c2"), 3, s("cmd-2"));
+        appendRun(s("c2"), 2, s("cmd-3"));  // same stream and time, another command: a new entry
+        QVERIFY(second->catchUp(2));
+        const QStringList whole{s("1-5"), s("6-8"), s("9-10")};
+        QCOMPARE(feed(), whole);
+        QVERIFY(instance()->rebuild());
+        QCOMPARE(feed(), whole);
+    }
+
     void closesCleanly()
     {
         const QString wal = t->path() + QStringLiteral("-wal");
