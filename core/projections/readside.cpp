@@ -353,16 +353,35 @@ void readLog(const QString &path, qint64 head, const std::function<bool(const QS
             // the page cache one read(2) at a time (a tenth of this thread's time).
             (void)ReadSql::exec(ReadSql::handleOf((*reader)->database()), "PRAGMA mmap_size = 4294967296", QString());
             constexpr int BatchSize = 512;
+            // Lists of events come back emptied and are filled again: a new list per batch is
+            // a large allocation, which makes glibc consolidate every small chunk freed since.
+            std::deque<ReplayBatch> spent;
+            std::vector<QList<RecordedEvent>> lists;
+            const auto nextList = [&] {
+                for (ReplayBatch &b : spent) {
+                    b.events.clear();  // keeps its capacity
+                    lists.push_back(std::move(b.events));
+                }
+                spent.clear();
+                if (lists.empty()) {
+                    QList<RecordedEvent> fresh;
+                    fresh.reserve(BatchSize);
+                    return fresh;
+                }
+                QList<RecordedEvent> reused = std::move(lists.back());
+                lists.pop_back();
+                return reused;
+            };
             ReplayBatch batch;
-            batch.events.reserve(BatchSize);
+            batch.events = nextList();
             bool stopped = false;
             Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
                 batch.events.append(std::move(e));
                 if (batch.events.size() < BatchSize)
                     return true;
-                stopped = !out.push(std::move(batch));
+                stopped = !out.push(std::move(batch), &spent);
                 batch = {};
-                batch.events.reserve(BatchSize);
+                batch.events = nextList();
                 return !stopped;
             });
             if (!s)
