@@ -43,6 +43,10 @@ double percentile(QList<double> values, double p);
 
 inline double elapsedUs(const QElapsedTimer &t) { return double(t.nsecsElapsed()) / 1000.0; }
 
+// Removes an SQLite file with its WAL and shared-memory files (left over by an earlier run in
+// the same --dir, a store would be appended to instead of written anew).
+void removeStore(const QString &path);
+
 struct Scenario
 {
     QString name;

@@ -158,8 +158,8 @@ QList<Figure> appendBulk(const Options &opt, const QString &dir)
     for (int run = 0; run < runs; ++run) {
         ours << bulkAppendOurs(dir + QStringLiteral("/bulk-%1.sqlite").arg(run), sizes);
         bare << bulkAppendBare(dir + QStringLiteral("/bulk-bare-%1.sqlite").arg(run), sizes);
-        QFile::remove(dir + QStringLiteral("/bulk-%1.sqlite").arg(run));
-        QFile::remove(dir + QStringLiteral("/bulk-bare-%1.sqlite").arg(run));
+        removeStore(dir + QStringLiteral("/bulk-%1.sqlite").arg(run));
+        removeStore(dir + QStringLiteral("/bulk-bare-%1.sqlite").arg(run));
     }
     return {Figure{QStringLiteral("append-bulk"), QStringLiteral("events_per_s"), median(ours), median(bare), 2.0, false}};
 }

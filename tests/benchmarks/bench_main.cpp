@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
 #include <QSysInfo>
 #include <QTextStream>
@@ -41,6 +42,12 @@ QJsonObject Figure::toJson() const
         o.insert(QStringLiteral("goal"), goal);
     o.insert(QStringLiteral("holds"), holds());
     return o;
+}
+
+void removeStore(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(path + QLatin1String(suffix));
 }
 
 double median(QList<double> values) { return percentile(std::move(values), 0.5); }

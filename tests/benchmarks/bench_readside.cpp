@@ -396,6 +396,9 @@ QList<Figure> invoiceCreateScenario(const Options &opt, const QString &workDir)
     QList<double> ours, bare;
     for (int run = 0; run < std::min(opt.runs, 3); ++run) {
         const QString path = workDir + QStringLiteral("/create-%1.sqlite").arg(run);
+        const QString barePath = workDir + QStringLiteral("/create-bare-%1.sqlite").arg(run);
+        removeStore(path);
+        removeStore(barePath);
         {
             const SystemClock clock;
             auto rs = ReadSide::open(path, options(workDir), {}, quietReadSide());
@@ -439,7 +442,6 @@ QList<Figure> invoiceCreateScenario(const Options &opt, const QString &workDir)
         // same number of event rows (9, then 4 + 1 for the number sequence).
         {
             sqlite3 *db = nullptr;
-            const QString barePath = workDir + QStringLiteral("/create-bare-%1.sqlite").arg(run);
             sqlite3_open(barePath.toUtf8().constData(), &db);
             sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                              "CREATE TABLE events(position INTEGER PRIMARY KEY, tenant TEXT, stream_id TEXT, version INTEGER,"
