@@ -12,8 +12,8 @@ namespace Billstream {
 
 // The activity feed (async): the log told as a short list for the UI's Activity view. The
 // events one command appended to one stream are one entry ("Invoice INV-2026-0001 issued on
-// 2026-03-01"), keyed by their first position, with the stream and the actor. Number-sequence
-// streams are bookkeeping of the issue and are left out.
+// 2026-03-01"), keyed by their first position. Number-sequence streams are bookkeeping of the
+// issue and are left out.
 //   activity(tenant, position, last_position)
 // An entry's events are contiguous in the log; its stream, time, first event type and actor are
 // its first event's, joined from the log when entries are read (Book::activity).

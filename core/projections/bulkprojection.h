@@ -6,7 +6,7 @@
 
 namespace Billstream {
 
-// What a projection prepared for one batch of a replay on the thread that reads the log.
+// What a projection prepared for one batch of a replay (BulkProjection::prepare()).
 struct ReplayPrepared
 {
     virtual ~ReplayPrepared() = default;
@@ -16,8 +16,8 @@ struct ReplayPrepared
 // replay starts and ends (ReadSide's rebuild pass, inside one write transaction): between
 // beginBulk() and endBulk() it keeps its rows in memory, appends what never changes again
 // (history, payments, feed entries) as it goes, and writes the final rows once at the end.
-// The kernel's Projection interface has no end-of-batch hook, so appends and catch-ups keep
-// using the row-by-row apply(); both paths produce the same tables (verify compares them).
+// Appends (applyAppend()) and catch-ups (apply()) keep the row-by-row path; both paths produce
+// the same tables (verify compares them).
 class BulkProjection : public Projection
 {
 public:

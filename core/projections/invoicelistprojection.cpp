@@ -338,7 +338,6 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
         m_cache.remove(e1.tenantId, e1.streamId);
         return otherwise();
     }
-    m_hits += end - begin;
     if (folded.row.customerId != before.customerId) {
         if (Status s = setCustomerName(db, h, e1.tenantId, e1.streamId, folded.row.customerId); !s)
             return s;
@@ -351,17 +350,23 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
 
 Result<int> InvoiceListProjection::insertRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row)
 {
-    auto ins = m_sql.get(db, SqlInsertRow);
-    if (!ins)
-        return fail(ins.error());
     auto name = customerName(db, e.tenantId, row.customerId);
     if (!name)
         return fail(name.error());
+    return writeRow(db, h, e.tenantId, row, e.position, *name);
+}
+
+Result<int> InvoiceListProjection::writeRow(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const InvoiceRow &row,
+                                            qint64 validFrom, const QString &customerName)
+{
+    auto ins = m_sql.get(db, SqlInsertRow);
+    if (!ins)
+        return fail(ins.error());
     bindRow(*ins, row, 3);
-    ins->bind(1, e.tenantId);
+    ins->bind(1, tenant);
     ins->bind(2, row.id);
-    ins->bind(20, e.position);
-    ins->bind(21, *name);
+    ins->bind(20, validFrom);
+    ins->bind(21, customerName);
     ins->bind(22, row.createdAtMs);
     return ReadSql::run(*ins, h, Doing);
 }
@@ -439,7 +444,6 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
     if (exists && rowVersion >= e.version)
         return {};  // applied before: idempotent
 
-    ++m_refolds;
     qint64 createdAt = timeMs;
     Result<InvoiceState> state = refold(m_store, e, &createdAt);
     if (!state)
@@ -843,8 +847,7 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     } else if (b.state && b.folded == e.version - 1) {
         applyInvoiceEvent(*b.state, e);
     } else {
-        ++m_refolds;
-        Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
+            Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
         if (!state)
             return fail(state.error());
         b.state = std::move(*state);
@@ -890,7 +893,6 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
         m_bulkRows[size_t(old)].state.reset();
         m_bulkRows[size_t(old)].recent = m_recent.end();
     }
-    ++m_hits;
     return {};
 }
 
@@ -912,17 +914,8 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
     };
     QMap<std::tuple<QString, QString, QString>, Open> open;         // tenant, customer, currency
     for (const BulkRow &b : m_bulkRows) {
-        auto ins = m_sql.get(db, SqlInsertRow);
-        if (!ins)
-            return fail(ins.error());
-        bindRow(*ins, b.row, 3);
-        ins->bind(1, b.tenant);
-        ins->bind(2, b.row.id);
-        ins->bind(20, b.validFrom);
         const auto c = m_bulkCustomers.constFind(Key(b.tenant, b.row.customerId));
-        ins->bind(21, c != m_bulkCustomers.cend() ? c->name : QString());
-        ins->bind(22, b.row.createdAtMs);
-        if (auto r = ReadSql::run(*ins, h, doing); !r)
+        if (auto r = writeRow(db, h, b.tenant, b.row, b.validFrom, c != m_bulkCustomers.cend() ? c->name : QString()); !r)
             return fail(r.error());
         const CustomerContribution cc = contributionOf(b.row);
         if (cc.customerId.isEmpty())

@@ -63,10 +63,6 @@ public:
     // The tables this projection owns, for verify and maintenance.
     static QStringList tables();
 
-    // How often apply() found the folded state in its cache (diagnostics for benchmarks).
-    qint64 cacheHits() const { return m_hits; }
-    qint64 refolds() const { return m_refolds; }
-
 private:
     // [begin, end): one invoice's consecutive versions with one recorded time.
     Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent *begin, const RecordedEvent *end);
@@ -74,6 +70,9 @@ private:
     Status applySlow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     // Inserts the first row of an invoice (unless one exists: 0 rows changed).
     Result<int> insertRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row);
+    // Inserts a row visible from `validFrom` (0 rows changed when it exists).
+    Result<int> writeRow(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const InvoiceRow &row, qint64 validFrom,
+                         const QString &customerName);
     // Writes the row of e's invoice; with a guard, only over the row at the guard's version and
     // last event (0 rows changed otherwise).
     Result<int> updateRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row, qint64 validFrom,
@@ -136,8 +135,6 @@ private:
     std::shared_ptr<const Upcasters> m_upcasters;
     ReadSql::StatementCache m_sql;
     InvoiceFoldCache m_cache;
-    qint64 m_hits = 0;
-    qint64 m_refolds = 0;
 };
 
 } // namespace Billstream

@@ -40,6 +40,10 @@ bool changesAmounts(const RecordedEvent &e)
     return true;
 }
 
+
+namespace {
+
+// Recomputes the amounts of a row from its state.
 void computeAmounts(InvoiceRow &row, const InvoiceState &s)
 {
     row.digits = 0;
@@ -55,6 +59,8 @@ void computeAmounts(InvoiceRow &row, const InvoiceState &s)
         }
     }
 }
+
+} // namespace
 
 InvoiceRow invoiceRowFromState(const InvoiceState &s, const RecordedEvent &last, qint64 createdAtMs,
                                const InvoiceRow *previous)

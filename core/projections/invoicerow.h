@@ -63,8 +63,6 @@ bool changesAmounts(const RecordedEvent &event);
 // `last`) and an event that cannot change amounts, the amounts are taken over from it.
 InvoiceRow invoiceRowFromState(const InvoiceState &state, const RecordedEvent &last, qint64 createdAtMs,
                                const InvoiceRow *previous = nullptr);
-// Recomputes the amounts of a row from its state.
-void computeAmounts(InvoiceRow &row, const InvoiceState &state);
 
 // The invoice (or another aggregate's) state after an event, folded from the log.
 struct FoldedInvoice

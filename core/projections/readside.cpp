@@ -250,10 +250,10 @@ struct ReplayBatch
     std::vector<std::unique_ptr<ReplayPrepared>> prepared;
 };
 
-// Batches of parsed events from the reader thread to the applying one, bounded so the reader
-// never runs far ahead of the writer's memory. Applied batches go back to the reader, which
-// frees them: memory freed by a thread other than the one that allocated it makes both wait
-// on the allocator's lock (glibc's arenas), which cost more than a third of a rebuild.
+// Batches from one stage of a replay to the next, bounded so no stage runs far ahead of the
+// writer's memory. Applied batches go back the same way, so each stage frees what it allocated:
+// memory freed by a thread other than the one that allocated it makes both wait on the
+// allocator's lock (glibc's arenas), which cost more than a third of a rebuild.
 class EventPipe
 {
 public:
@@ -277,7 +277,7 @@ public:
         }
         return true;
     }
-    // Hands an applied batch back to be freed by the reader.
+    // Hands a batch back to the stage that pushed it (it gets it with its next push()).
     void recycle(ReplayBatch &&batch)
     {
         std::lock_guard lock(m_mutex);

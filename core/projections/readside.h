@@ -102,9 +102,10 @@ private:
     Status attachAll(const Progress &progress, const Options &options);
     Result<bool> tablesPresent(const QString &projection);
     BulkProjection *projection(const QString &name) const;
-    // One pass over the log for every named projection, in one write transaction: the log is
-    // read and parsed on a second thread (its own read-only connection) while this one applies
-    // the events in bulk mode; checkpoints and the search index are written at the end.
+    // One pass over the log for every named projection, in one write transaction: one thread
+    // reads the log and another prepares it (each with its own read-only connection) while this
+    // one applies the events in bulk mode; checkpoints, indexes and the search index are written
+    // at the end.
     Status rebuildPass(const QStringList &names, const Progress &progress, const std::function<bool()> &cancelled = {});
     void scheduleCatchUp();
 
