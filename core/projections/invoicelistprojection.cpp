@@ -700,7 +700,7 @@ void InvoiceListProjection::abortBulk()
 }
 
 // A replay's batch as prepare() leaves it for the writing thread: the versions it superseded
-// and the figures at the events the revenue reads them at.
+// and what the revenue takes from the batch's events.
 struct InvoiceListProjection::Prepared final : ReplayPrepared
 {
     struct History
@@ -711,7 +711,7 @@ struct InvoiceListProjection::Prepared final : ReplayPrepared
         qint64 validTo = 0;
     };
     std::vector<History> history;
-    std::vector<std::pair<qint64, InvoiceRow>> figures;  // by position, ascending
+    std::vector<std::pair<qint64, RevenueFact>> facts;  // by position, ascending
     std::optional<Error> error;                          // the fold stopped here
 };
 
@@ -765,16 +765,16 @@ Status InvoiceListProjection::applyPrepared(QSqlDatabase &db, ReplayPrepared &pr
     return {};
 }
 
-const InvoiceRow *InvoiceListProjection::figuresAt(qint64 position)
+const RevenueFact *InvoiceListProjection::revenueFactAt(qint64 position)
 {
     if (!m_applying)
         return nullptr;
-    const auto &figures = m_applying->figures;
+    const auto &facts = m_applying->facts;
     // The revenue asks in log order: a cursor, not a search.
-    while (m_figureAt < figures.size() && figures[m_figureAt].first < position)
+    while (m_figureAt < facts.size() && facts[m_figureAt].first < position)
         ++m_figureAt;
-    if (m_figureAt < figures.size() && figures[m_figureAt].first == position)
-        return &figures[m_figureAt].second;
+    if (m_figureAt < facts.size() && facts[m_figureAt].first == position)
+        return &facts[m_figureAt].second;
     return nullptr;
 }
 
@@ -877,11 +877,19 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     m_pendingLast.type = e.type;
     m_pendingLast.recordedAt = e.recordedAt;
     m_pendingAmounts = m_pendingAmounts || changesAmounts(e);
-    // The revenue reads an invoice's figures when it is issued and at each payment.
-    if ((e.type == Wire::Event::InvoiceStatusSet && b.state->status == InvoiceStatus::Issued)
-        || e.type == Wire::Event::PaymentRecorded) {
+    // The revenue reads an invoice's figures when it is issued and at each payment, and sees
+    // it voided.
+    if (e.type == Wire::Event::InvoiceStatusSet) {
+        if (b.state->status == InvoiceStatus::Issued) {
+            finishPending();
+            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Issued, b.row, {}});
+        } else if (b.state->status == InvoiceStatus::Void) {
+            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Voided, {}, {}});
+        }
+    } else if (e.type == Wire::Event::PaymentRecorded && !b.state->payments.isEmpty()) {
         finishPending();
-        m_preparing->figures.emplace_back(e.position, b.row);
+        m_preparing->facts.emplace_back(e.position,
+                                        RevenueFact{RevenueFact::Kind::Payment, b.row, b.state->payments.constLast()});
     }
 
     // Only so many folded states stay in memory.

@@ -50,9 +50,9 @@ public:
     // the superseded versions (applyPrepared()) and, at the end, the rows.
     std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
     Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
-    // During a replay, on the writing thread: the figures of the invoice an ISSUED status or
-    // a payment at `position` belongs to, as of that event (the revenue reads them), or null.
-    const InvoiceRow *figuresAt(qint64 position);
+    // During a replay, on the writing thread: what the revenue takes from the invoice event at
+    // `position` (an ISSUED or VOID status, a payment), or null for any other event.
+    const RevenueFact *revenueFactAt(qint64 position);
 
     // The search index is filled in one pass after a rebuild (maintaining it row by row during
     // a replay of millions of events would cost more than the rebuild itself). Searches fall

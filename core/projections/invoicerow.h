@@ -38,6 +38,17 @@ struct InvoiceRow
     friend bool operator==(const InvoiceRow &, const InvoiceRow &) = default;
 };
 
+// What the revenue takes from an invoice event during a replay that folds the invoices in the
+// same pass (InvoiceListProjection::revenueFactAt()): an ISSUED or VOID status with the
+// invoice's figures as of that event, or a payment with what it recorded.
+struct RevenueFact
+{
+    enum class Kind { Issued, Voided, Payment };
+    Kind kind = Kind::Issued;
+    InvoiceRow figures;
+    Payment payment;         // Kind::Payment
+};
+
 // What an invoice adds to its customer's figures (invoice count, open balance per currency).
 struct CustomerContribution
 {

@@ -527,7 +527,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             return fail(indexes.error());
         if (withInvoices && withRevenue) {
             InvoiceListProjection *invoices = m_invoices.get();
-            m_revenue->setFigureSource([invoices](qint64 position) { return invoices->figuresAt(position); });
+            m_revenue->setFigureSource([invoices](qint64 position) { return invoices->revenueFactAt(position); });
         }
 
         // A payload is parsed when one of the projections reads it; with upcasters, always (an

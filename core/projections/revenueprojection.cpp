@@ -55,9 +55,17 @@ constexpr const char *SqlMonthPut =
 constexpr const char *SqlMonthDelete =
     "DELETE FROM revenue_by_month WHERE tenant = ?1 AND month = ?2 AND currency = ?3";
 
-QString monthOf(const QDate &d)
+constexpr const char *Doing = "update the revenue";
+
+QString doingAt(qint64 position)
 {
-    return d.isValid() ? d.toString(QStringLiteral("yyyy-MM")) : QString();
+    return QStringLiteral("update the revenue for the event at position %1").arg(position);
+}
+
+Error atPosition(Error error, qint64 position)
+{
+    error.message = QStringLiteral("%1 (the event at position %2)").arg(error.message).arg(position);
+    return error;
 }
 
 } // namespace
@@ -154,9 +162,26 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
 {
     if (event.streamType != Wire::StreamType::Invoice)
         return {};
+    sqlite3 *h = ReadSql::handleOf(db);
+    if (m_bulk && m_figures) {
+        // The invoice fold of the same replay (upcast) says what the event was.
+        const RevenueFact *fact = m_figures(event.position);
+        if (!fact)
+            return {};
+        switch (fact->kind) {
+        case RevenueFact::Kind::Issued:
+            return applyIssued(db, h, event, fact->figures);
+        case RevenueFact::Kind::Voided:
+            return applyVoid(db, h, event);
+        case RevenueFact::Kind::Payment:
+            return applyPayment(db, h, event, fact->figures, fact->payment);
+        }
+        return {};
+    }
     const bool statusSet = event.type == Wire::Event::InvoiceStatusSet;
     if (!statusSet && event.type != Wire::Event::PaymentRecorded)
         return {};
+
     std::optional<RecordedEvent> upcast;
     if (!m_upcasters->isEmpty())
         upcast = m_upcasters->upcast(event);
@@ -164,63 +189,16 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     // The domain reads the event's payload; folding it onto an empty state gives its status
     // or payment without re-implementing the wire format.
     const InvoiceState delta = evolveInvoice(InvoiceState{}, e);
-    if (statusSet && delta.status != InvoiceStatus::Void && delta.status != InvoiceStatus::Issued)
-        return {};
-    sqlite3 *h = ReadSql::handleOf(db);
-    const QString doing = QStringLiteral("update the revenue for the event at position %1").arg(e.position);
-
-    if (statusSet && delta.status == InvoiceStatus::Void) {
-        QString month, currency;
-        int digits = 0;
-        Int128 net = 0, tax = 0, total = 0;
-        {
-            auto find = m_sql.get(db, SqlFindInvoice);
-            if (!find)
-                return fail(find.error());
-            ResetGuard guard(*find);
-            find->bind(1, e.tenantId);
-            find->bind(2, e.streamId);
-            const int rc = find->step();
-            if (rc == SQLITE_DONE)
-                return {};  // never issued here, or voided before
-            if (rc != SQLITE_ROW)
-                return fail(ReadSql::sqlError(h, rc, doing));
-            month = find->text(0);
-            currency = find->text(1);
-            digits = int(find->int64(2));
-            net = find->amount(3);
-            tax = find->amount(4);
-            total = find->amount(5);
-        }
-        auto upd = m_sql.get(db, SqlVoidInvoice);
-        if (!upd)
-            return fail(upd.error());
-        upd->bind(1, e.tenantId);
-        upd->bind(2, e.streamId);
-        upd->bind(3, e.position);
-        if (auto r = ReadSql::run(*upd, h, doing); !r)
-            return fail(r.error());
-        return addToMonth(db, h, e.tenantId, month, currency, digits, -1, -net, -tax, -total, 0);
-    }
+    if (statusSet && delta.status == InvoiceStatus::Void)
+        return applyVoid(db, h, e);
     if (statusSet && delta.status != InvoiceStatus::Issued)
         return {};
+    if (!statusSet && delta.payments.isEmpty())
+        return {};
 
-    // ISSUED or a payment: the invoice's frozen figures.
-    QString currency;
-    int digits = 0;
-    Int128 net = 0, tax = 0, total = 0;
-    QDate issueDate;
-    if (m_bulk && m_figures) {
-        const InvoiceRow *row = m_figures(e.position);
-        if (!row)
-            return fail(Error::failure(QStringLiteral("The invoice list has no row for invoice %1.").arg(e.streamId)));
-        currency = row->currency;
-        digits = row->digits;
-        net = row->net;
-        tax = row->tax;
-        total = row->total;
-        issueDate = row->issueDate;
-    } else {
+    // ISSUED or a payment: the invoice's frozen figures, from the invoice list.
+    InvoiceRow figures;
+    {
         auto fig = m_sql.get(db, SqlInvoiceFigures);
         if (!fig)
             return fail(fig.error());
@@ -234,46 +212,89 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
                                            .arg(e.streamId)));
         }
         if (rc != SQLITE_ROW)
-            return fail(ReadSql::sqlError(h, rc, doing));
-        currency = fig->text(0);
-        digits = int(fig->int64(1));
-        net = fig->amount(2);
-        tax = fig->amount(3);
-        total = fig->amount(4);
-        issueDate = fig->date(5);
+            return fail(ReadSql::sqlError(h, rc, doingAt(e.position)));
+        figures.currency = fig->text(0);
+        figures.digits = int(fig->int64(1));
+        figures.net = fig->amount(2);
+        figures.tax = fig->amount(3);
+        figures.total = fig->amount(4);
+        figures.issueDate = fig->date(5);
     }
+    if (statusSet)
+        return applyIssued(db, h, e, figures);
+    return applyPayment(db, h, e, figures, delta.payments.constLast());
+}
 
-    if (statusSet) {
-        auto ins = m_sql.get(db, SqlInsertInvoice);
-        if (!ins)
-            return fail(ins.error());
-        const QString month = monthOf(issueDate);
-        ins->bind(1, e.tenantId);
-        ins->bind(2, e.streamId);
-        ins->bindDate(3, issueDate);
-        ins->bind(4, month);
-        ins->bind(5, currency);
-        ins->bind(6, digits);
-        ins->bindAmount(7, net);
-        ins->bindAmount(8, tax);
-        ins->bindAmount(9, total);
-        ins->bind(10, e.position);
-        auto r = ReadSql::run(*ins, h, doing);
-        if (!r)
-            return fail(r.error());
-        if (*r == 0)
-            return {};  // applied before
-        return addToMonth(db, h, e.tenantId, month, currency, digits, 1, net, tax, total, 0);
+Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+{
+    QString month, currency;
+    int digits = 0;
+    Int128 net = 0, tax = 0, total = 0;
+    {
+        auto find = m_sql.get(db, SqlFindInvoice);
+        if (!find)
+            return fail(find.error());
+        ResetGuard guard(*find);
+        find->bind(1, e.tenantId);
+        find->bind(2, e.streamId);
+        const int rc = find->step();
+        if (rc == SQLITE_DONE)
+            return {};  // never issued here, or voided before
+        if (rc != SQLITE_ROW)
+            return fail(ReadSql::sqlError(h, rc, doingAt(e.position)));
+        month = find->text(0);
+        currency = find->text(1);
+        digits = int(find->int64(2));
+        net = find->amount(3);
+        tax = find->amount(4);
+        total = find->amount(5);
     }
+    auto upd = m_sql.get(db, SqlVoidInvoice);
+    if (!upd)
+        return fail(upd.error());
+    upd->bind(1, e.tenantId);
+    upd->bind(2, e.streamId);
+    upd->bind(3, e.position);
+    if (auto r = ReadSql::run(*upd, h, Doing); !r)
+        return fail(atPosition(r.error(), e.position));
+    return addToMonth(db, h, e.tenantId, month, currency, digits, -1, -net, -tax, -total, 0);
+}
 
-    if (delta.payments.isEmpty())
-        return {};
-    const Payment &payment = delta.payments.constLast();
-    const std::optional<Currency> cur = Currency::find(currency);
+Status RevenueProjection::applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
+{
+    auto ins = m_sql.get(db, SqlInsertInvoice);
+    if (!ins)
+        return fail(ins.error());
+    const QString &month = monthOf(figures.issueDate);
+    ins->bind(1, e.tenantId);
+    ins->bind(2, e.streamId);
+    ins->bindDate(3, figures.issueDate);
+    ins->bind(4, month);
+    ins->bind(5, figures.currency);
+    ins->bind(6, figures.digits);
+    ins->bindAmount(7, figures.net);
+    ins->bindAmount(8, figures.tax);
+    ins->bindAmount(9, figures.total);
+    ins->bind(10, e.position);
+    auto r = ReadSql::run(*ins, h, Doing);
+    if (!r)
+        return fail(atPosition(r.error(), e.position));
+    if (*r == 0)
+        return {};  // applied before
+    return addToMonth(db, h, e.tenantId, month, figures.currency, figures.digits, 1, figures.net, figures.tax,
+                      figures.total, 0);
+}
+
+Status RevenueProjection::applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
+                                       const Payment &payment)
+{
+    const std::optional<Currency> cur = Currency::find(figures.currency);
     const std::optional<Money> amount = cur ? Money::fromDecimalRounded(payment.amount, *cur) : std::nullopt;
-    if (!amount)
-        return fail(Error::failure(QStringLiteral("The payment at position %1 has no amount in %2.").arg(e.position).arg(currency)));
-    const QString month = monthOf(payment.date);
+    if (!amount) {
+        return fail(Error::failure(
+            QStringLiteral("The payment at position %1 has no amount in %2.").arg(e.position).arg(figures.currency)));
+    }
+    const QString &month = monthOf(payment.date);
     auto ins = m_sql.get(db, SqlInsertPayment);
     if (!ins)
         return fail(ins.error());
@@ -283,15 +304,27 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     ins->bind(4, e.position);
     ins->bindDate(5, payment.date);
     ins->bind(6, month);
-    ins->bind(7, currency);
-    ins->bind(8, digits);
+    ins->bind(7, figures.currency);
+    ins->bind(8, figures.digits);
     ins->bindAmount(9, amount->minorUnits());
-    auto r = ReadSql::run(*ins, h, doing);
+    auto r = ReadSql::run(*ins, h, Doing);
     if (!r)
-        return fail(r.error());
+        return fail(atPosition(r.error(), e.position));
     if (*r == 0)
         return {};
-    return addToMonth(db, h, e.tenantId, month, currency, digits, 0, 0, 0, 0, amount->minorUnits());
+    return addToMonth(db, h, e.tenantId, month, figures.currency, figures.digits, 0, 0, 0, 0, amount->minorUnits());
+}
+
+const QString &RevenueProjection::monthOf(const QDate &date)
+{
+    static const QString none;
+    if (!date.isValid())
+        return none;
+    const int key = date.year() * 12 + date.month() - 1;
+    auto it = m_months.find(key);
+    if (it == m_months.end())
+        it = m_months.insert(key, date.toString(QStringLiteral("yyyy-MM")));
+    return *it;
 }
 
 Status RevenueProjection::beginBulk(QSqlDatabase &)

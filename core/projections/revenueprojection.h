@@ -41,14 +41,21 @@ public:
     bool readsPayloadOf(const QString &eventType) const override;
 
     // Where an invoice's figures come from during a bulk replay that rebuilds the invoice list
-    // in the same pass (its table is written only at the end): the figures as of the event at
-    // `position` (an ISSUED status or a payment); none: the invoice_list table.
-    using FigureSource = std::function<const InvoiceRow *(qint64 position)>;
+    // in the same pass (its table is written only at the end): what the invoice fold found at
+    // the event at `position` (an ISSUED or VOID status, a payment), null for any other event;
+    // none: the events' payloads and the invoice_list table.
+    using FigureSource = std::function<const RevenueFact *(qint64 position)>;
     void setFigureSource(FigureSource source) { m_figures = std::move(source); }
 
     static QStringList tables();
 
 private:
+    Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Status applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
+    Status applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
+                        const Payment &payment);
+    // "yyyy-MM", the months of one replay formatted once.
+    const QString &monthOf(const QDate &date);
     Status addToMonth(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &month,
                       const QString &currency, int digits, int count, Int128 net, Int128 tax, Int128 total,
                       Int128 received);
@@ -63,6 +70,7 @@ private:
         Int128 sums[4] = {0, 0, 0, 0};
     };
     QMap<std::tuple<QString, QString, QString>, Month> m_bulkMonths;  // tenant, month, currency
+    QHash<int, QString> m_months;                                      // year * 12 + month - 1
 };
 
 } // namespace Billstream
