@@ -2,6 +2,7 @@
 
 #include "core/domain/domainevents.h"
 #include "core/domain/jsonreader.h"
+#include "core/es/payloadjson.h"
 
 #include <QJsonArray>
 
@@ -38,10 +39,15 @@ const QString kDate = QStringLiteral("date");
 const QString kMethod = QStringLiteral("method");
 
 // Events are read tolerantly: a value that does not parse reads as zero / invalid / empty.
+Decimal decimalOf(const QString &text)
+{
+    const Result<Decimal> d = Decimal::parse(text, QString(), Decimal::MaxScale);
+    return d ? *d : Decimal();
+}
+
 Decimal decimalOf(const QJsonValue &value)
 {
-    const Result<Decimal> d = Decimal::parse(value.toString(), QString(), Decimal::MaxScale);
-    return d ? *d : Decimal();
+    return decimalOf(value.toString());
 }
 
 // A decimal as written (its scale kept): "100.00" stays "100.00".
@@ -50,9 +56,14 @@ QString decimalText(const Decimal &d)
     return d.toString(d.scale());
 }
 
+QDate dateOf(const QString &text)
+{
+    return QDate::fromString(text, Qt::ISODate);
+}
+
 QDate dateOf(const QJsonValue &value)
 {
-    return QDate::fromString(value.toString(), Qt::ISODate);
+    return dateOf(value.toString());
 }
 
 QString dateText(const QDate &date)
@@ -75,11 +86,28 @@ QJsonObject lineItemPayload(const LineItem &item)
             {kDiscountPercent, decimalText(item.discountPercent)}};
 }
 
+// An event's payload as the fold reads it: a parsed object (ObjectFields) or, in a replay of
+// the whole log, the stored text read with PayloadJson. Both read a member that is missing or
+// not a string as a null string.
+struct ObjectFields
+{
+    const QJsonObject &p;
+    bool contains(const QString &key) const { return p.contains(key); }
+    QString string(const QString &key) const { return p.value(key).toString(); }
+    QJsonObject object(const QString &key) const { return p.value(key).toObject(); }
+};
+
+template <typename Fields>
+LineItem lineItemFrom(const Fields &p)
+{
+    return LineItem{p.string(kLineItemId), p.string(kDescription), decimalOf(p.string(kQuantity)),
+                    decimalOf(p.string(kUnitPrice)), decimalOf(p.string(kTaxRate)),
+                    decimalOf(p.string(kDiscountPercent))};
+}
+
 LineItem lineItemFrom(const QJsonObject &p)
 {
-    return LineItem{p.value(kLineItemId).toString(), p.value(kDescription).toString(), decimalOf(p.value(kQuantity)),
-                    decimalOf(p.value(kUnitPrice)), decimalOf(p.value(kTaxRate)),
-                    decimalOf(p.value(kDiscountPercent))};
+    return lineItemFrom(ObjectFields{p});
 }
 
 // How messages name an invoice: by its number once it has one.
@@ -552,59 +580,61 @@ bool tenantNeeded(const InvoiceCommand &command)
     return std::holds_alternative<IssueInvoice>(command);
 }
 
-void applyInvoiceEvent(InvoiceState &s, const RecordedEvent &e)
+namespace {
+
+template <typename Fields>
+void foldInvoiceEvent(InvoiceState &s, const RecordedEvent &e, const Fields &p)
 {
     using namespace Wire::Event;
-    const QJsonObject &p = e.payload;
     if (e.type == InvoiceCreated) {
         s.id = e.streamId;
         s.exists = true;
         s.createdAt = e.recordedAt;
     } else if (e.type == InvoiceCustomerSet) {
-        s.customerId = p.value(kCustomerId).toString();
+        s.customerId = p.string(kCustomerId);
     } else if (e.type == InvoiceCurrencySet) {
-        s.currency = p.value(kCurrency).toString();
+        s.currency = p.string(kCurrency);
     } else if (e.type == InvoiceStatusSet) {
-        s.status = statusFromName(p.value(kStatus).toString());
+        s.status = statusFromName(p.string(kStatus));
         if (s.status == InvoiceStatus::Void)
-            s.voidReason = p.value(kReason).toString();
+            s.voidReason = p.string(kReason);
     } else if (e.type == InvoiceDueDateSet) {
-        s.dueDate = dateOf(p.value(kDueDate));
+        s.dueDate = dateOf(p.string(kDueDate));
     } else if (e.type == InvoiceNotesSet) {
-        s.notes = p.value(kNotes).toString();
+        s.notes = p.string(kNotes);
     } else if (e.type == LineItemAdded) {
         s.lineItems.append(lineItemFrom(p));
     } else if (e.type == LineItemUpdated) {
-        const QString id = p.value(kLineItemId).toString();
+        const QString id = p.string(kLineItemId);
         for (LineItem &item : s.lineItems) {
             if (item.lineItemId != id)
                 continue;
             if (p.contains(kDescription))
-                item.description = p.value(kDescription).toString();
+                item.description = p.string(kDescription);
             if (p.contains(kQuantity))
-                item.quantity = decimalOf(p.value(kQuantity));
+                item.quantity = decimalOf(p.string(kQuantity));
             if (p.contains(kUnitPrice))
-                item.unitPrice = decimalOf(p.value(kUnitPrice));
+                item.unitPrice = decimalOf(p.string(kUnitPrice));
             if (p.contains(kTaxRate))
-                item.taxRate = decimalOf(p.value(kTaxRate));
+                item.taxRate = decimalOf(p.string(kTaxRate));
             if (p.contains(kDiscountPercent))
-                item.discountPercent = decimalOf(p.value(kDiscountPercent));
+                item.discountPercent = decimalOf(p.string(kDiscountPercent));
         }
     } else if (e.type == LineItemRemoved) {
-        const QString id = p.value(kLineItemId).toString();
+        const QString id = p.string(kLineItemId);
         s.lineItems.removeIf([&id](const LineItem &item) { return item.lineItemId == id; });
     } else if (e.type == InvoiceNumberAssigned) {
-        s.number = p.value(kNumber).toString();
-        s.issueDate = dateOf(p.value(kIssueDate));
+        s.number = p.string(kNumber);
+        s.issueDate = dateOf(p.string(kIssueDate));
     } else if (e.type == InvoicePartiesRecorded) {
-        s.seller = Party::fromJson(p.value(kSeller).toObject());
-        s.buyer = Party::fromJson(p.value(kBuyer).toObject());
+        s.seller = Party::fromJson(p.object(kSeller));
+        s.buyer = Party::fromJson(p.object(kBuyer));
     } else if (e.type == InvoiceSendRequested) {
-        s.deliveries.append(Delivery{p.value(kDeliveryId).toString(), p.value(kTo).toString(),
-                                     p.value(kSubject).toString(), p.value(kMessage).toString(),
+        s.deliveries.append(Delivery{p.string(kDeliveryId), p.string(kTo),
+                                     p.string(kSubject), p.string(kMessage),
                                      Delivery::Status::Requested, {}, 0});
     } else if (e.type == InvoiceSent || e.type == InvoiceSendFailed) {
-        const QString id = p.value(kDeliveryId).toString();
+        const QString id = p.string(kDeliveryId);
         for (Delivery &d : s.deliveries) {
             if (d.deliveryId != id)
                 continue;
@@ -612,14 +642,26 @@ void applyInvoiceEvent(InvoiceState &s, const RecordedEvent &e)
                 d.status = Delivery::Status::Sent;
             } else {
                 d.status = Delivery::Status::Failed;
-                d.failureReason = p.value(kReason).toString();
+                d.failureReason = p.string(kReason);
                 ++d.failures;
             }
         }
     } else if (e.type == PaymentRecorded) {
-        s.payments.append(Payment{p.value(kPaymentId).toString(), decimalOf(p.value(kAmount)), dateOf(p.value(kDate)),
-                                  p.value(kMethod).toString()});
+        s.payments.append(Payment{p.string(kPaymentId), decimalOf(p.string(kAmount)), dateOf(p.string(kDate)),
+                                  p.string(kMethod)});
     }
+}
+
+} // namespace
+
+void applyInvoiceEvent(InvoiceState &s, const RecordedEvent &e)
+{
+    foldInvoiceEvent(s, e, ObjectFields{e.payload});
+}
+
+void applyInvoiceEvent(InvoiceState &s, const RecordedEvent &e, const PayloadJson &payload)
+{
+    foldInvoiceEvent(s, e, payload);
 }
 
 InvoiceState evolveInvoice(InvoiceState s, const RecordedEvent &e)

@@ -14,6 +14,8 @@
 
 namespace Billstream {
 
+class PayloadJson;
+
 // The lifecycle of DOMAIN.md; OVERDUE is not a status (see isOverdue()).
 enum class InvoiceStatus { None, Draft, Issued, Sent, PartiallyPaid, Paid, Void, Deleted };
 
@@ -126,6 +128,8 @@ bool tenantNeeded(const InvoiceCommand &command);
 InvoiceState evolveInvoice(InvoiceState state, const RecordedEvent &event);
 // The same fold step in place: for replays, where moving a whole state per event shows.
 void applyInvoiceEvent(InvoiceState &state, const RecordedEvent &event);
+// The same, reading the payload from `payload` (the event's payloadJson, parsed) instead.
+void applyInvoiceEvent(InvoiceState &state, const RecordedEvent &event, const PayloadJson &payload);
 Result<Decision> decideInvoice(const InvoiceState &state, const InvoiceCommand &command, const QString &invoiceId,
                                const InvoiceContext &context);
 // Concurrency (DOMAIN.md): the same part (customer, currency, due date, notes, the same line

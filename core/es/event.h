@@ -43,6 +43,7 @@ struct RecordedEvent
     QString type;
     int schemaVersion = 1;
     QJsonObject payload;
+    QByteArray payloadJson;    // only from SqliteEventStore::replay(): the payload as stored
     EventMetadata metadata;
     QDateTime recordedAt;      // UTC, millisecond precision
     QByteArray hash;           // SHA-256 over content and the previous event's hash

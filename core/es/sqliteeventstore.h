@@ -50,12 +50,14 @@ public:
     Status scan(const QString &tenantId, qint64 fromPosition, qint64 toPosition,
                 const std::function<bool(const RecordedEvent &)> &visit) override;
     // A replay of [fromPosition, toPosition] (a rebuild of projections): every event in order,
-    // its payload parsed only when `wantsPayload(type)` says so (else an empty object: called
-    // once per event type; empty function: every payload), without the hash; the visitor may
-    // move the event away.
+    // without the hash, its payload as `payload(type)` says (asked once per event type; empty
+    // function: every payload parsed): parsed into RecordedEvent::payload, handed over as stored
+    // in RecordedEvent::payloadJson (for a reader of its own, see PayloadJson) or left out
+    // (both empty). The visitor may move the event away.
+    enum class Payload { None, Parsed, Stored };
     struct ReplayOptions
     {
-        std::function<bool(const QString &eventType)> wantsPayload;
+        std::function<Payload(const QString &eventType)> payload;
     };
     Status replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
                   const std::function<bool(RecordedEvent &)> &visit);

@@ -155,24 +155,26 @@ Status SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const Re
     s.bind(1, fromPosition);
     s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
     RowStrings strings;
-    std::vector<signed char> wanted;  // by RowStrings' type index: -1 not asked yet
+    std::vector<std::optional<Payload>> wanted;  // by RowStrings' type index
     while ((rc = s.step()) == SQLITE_ROW) {
         RecordedEvent e = eventFromRow(s, strings, RowParts::Envelope);
-        bool parse = true;
-        if (options.wantsPayload) {
+        Payload payload = Payload::Parsed;
+        if (options.payload) {
             const qsizetype t = strings.lastTypeIndex();
             if (t < 0) {
-                parse = options.wantsPayload(e.type);
+                payload = options.payload(e.type);
             } else {
                 if (size_t(t) >= wanted.size())
-                    wanted.resize(size_t(t) + 1, -1);
-                if (wanted[size_t(t)] < 0)
-                    wanted[size_t(t)] = options.wantsPayload(e.type) ? 1 : 0;
-                parse = wanted[size_t(t)] == 1;
+                    wanted.resize(size_t(t) + 1);
+                if (!wanted[size_t(t)])
+                    wanted[size_t(t)] = options.payload(e.type);
+                payload = *wanted[size_t(t)];
             }
         }
-        if (parse)
+        if (payload == Payload::Parsed)
             e.payload = parseObject(s.textView(8));
+        else if (payload == Payload::Stored)
+            e.payloadJson = s.textView(8).toByteArray();
         if (!visit || !visit(e))
             return {};
     }

@@ -54,6 +54,14 @@ public:
         Q_UNUSED(eventType);
         return true;
     }
+    // Whether it reads that payload from its stored text when the replay hands it over so
+    // (RecordedEvent::payloadJson, read with PayloadJson) and from RecordedEvent::payload
+    // otherwise: a replay parses a payload into a QJsonObject only for projections that need one.
+    virtual bool readsStoredPayloadOf(const QString &eventType) const
+    {
+        Q_UNUSED(eventType);
+        return false;
+    }
 
 protected:
     bool m_bulk = false;

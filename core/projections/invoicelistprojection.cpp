@@ -842,10 +842,19 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     BulkRow &b = m_bulkRows[size_t(at)];
 
     // The folded state: kept for recently used invoices, else folded again from the log.
+    const auto fold = [this, &e](InvoiceState &state) {
+        if (e.payloadJson.isNull()) {
+            applyInvoiceEvent(state, e);
+        } else {
+            m_payload.parse(e.payloadJson);
+            applyInvoiceEvent(state, e, m_payload);
+        }
+    };
     if (e.version == 1) {
-        b.state = evolveInvoice(InvoiceState{}, e);
+        b.state.emplace();
+        fold(*b.state);
     } else if (b.state && b.folded == e.version - 1) {
-        applyInvoiceEvent(*b.state, e);
+        fold(*b.state);
     } else {
             Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
         if (!state)
@@ -992,6 +1001,14 @@ bool InvoiceListProjection::readsPayloadOf(const QString &t) const
                                            &LineItemUpdated,    &LineItemRemoved,     &InvoiceNumberAssigned,
                                            &PaymentRecorded};
     return !isKnown(t) || std::any_of(std::begin(reads), std::end(reads), [&t](const QString *r) { return *r == t; });
+}
+
+// The invoice fold reads an invoice event's payload as stored (PayloadJson); a customer's name
+// comes from the customer domain's fold of the parsed payload.
+bool InvoiceListProjection::readsStoredPayloadOf(const QString &t) const
+{
+    using namespace Wire::Event;
+    return isKnown(t) && t != CustomerCreated && t != CustomerRenamed;
 }
 
 } // namespace Billstream

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/es/payloadjson.h"
 #include "core/es/sqliteeventstore.h"
 #include "core/projections/bulkprojection.h"
 #include "core/es/upcasters.h"
@@ -45,6 +46,7 @@ public:
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
     bool readsPayloadOf(const QString &eventType) const override;
+    bool readsStoredPayloadOf(const QString &eventType) const override;
 
     // A replay folds the invoices on a thread of its own (prepare()); the writing thread writes
     // the superseded versions (applyPrepared()) and, at the end, the rows.
@@ -128,6 +130,7 @@ private:
     const Prepared *m_applying = nullptr; // the batch being applied (writing thread)
     size_t m_figureAt = 0;
     bool m_foldFailed = false;            // (preparing thread) a fold failed: fold no more
+    PayloadJson m_payload;                // (preparing thread) reads stored payloads
     std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
     static constexpr qsizetype BulkStates = 32768;
 

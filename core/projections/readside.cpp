@@ -339,8 +339,9 @@ Result<std::unique_ptr<SqliteEventStore>> openForReplay(const QString &path)
     return SqliteEventStore::open(path, options);
 }
 
-// Stage one of a replay: reads [1, head], parsing only the payloads `wantsPayload` asks for.
-void readLog(const QString &path, qint64 head, const std::function<bool(const QString &)> &wantsPayload,
+// Stage one of a replay: reads [1, head], with the payloads as `payload` asks for them.
+using PayloadChoice = std::function<SqliteEventStore::Payload(const QString &)>;
+void readLog(const QString &path, qint64 head, const PayloadChoice &payload,
              EventPipe &out)
 {
     std::optional<Error> error;
@@ -375,7 +376,7 @@ void readLog(const QString &path, qint64 head, const std::function<bool(const QS
             ReplayBatch batch;
             batch.events = nextList();
             bool stopped = false;
-            Status s = (*reader)->replay(1, head, {wantsPayload}, [&](RecordedEvent &e) {
+            Status s = (*reader)->replay(1, head, {payload}, [&](RecordedEvent &e) {
                 batch.events.append(std::move(e));
                 if (batch.events.size() < BatchSize)
                     return true;
@@ -530,19 +531,28 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             m_revenue->setFigureSource([invoices](qint64 position) { return invoices->revenueFactAt(position); });
         }
 
-        // A payload is parsed when one of the projections reads it; with upcasters, always (an
-        // upcaster may give an event another type).
-        std::function<bool(const QString &)> wantsPayload;
+        // A payload is read when one of the projections reads it: as stored when all of those
+        // read it so, else parsed; with upcasters, always parsed (an upcaster reads the parsed
+        // payload and may give an event another type).
+        PayloadChoice payload;
         if (m_upcasters->isEmpty()) {
-            wantsPayload = [targets](const QString &type) {
-                return std::any_of(targets.cbegin(), targets.cend(),
-                                   [&type](const BulkProjection *p) { return p->readsPayloadOf(type); });
+            payload = [targets](const QString &type) {
+                bool read = false;
+                bool parsed = false;
+                for (const BulkProjection *p : targets) {
+                    if (p->readsPayloadOf(type)) {
+                        read = true;
+                        parsed = parsed || !p->readsStoredPayloadOf(type);
+                    }
+                }
+                using P = SqliteEventStore::Payload;
+                return parsed ? P::Parsed : read ? P::Stored : P::None;
             };
         }
         // Three threads: one reads the log, one prepares it (folds invoices), this one writes.
         EventPipe read;
         EventPipe pipe;
-        std::thread reader(readLog, m_store.path(), *head, wantsPayload, std::ref(read));
+        std::thread reader(readLog, m_store.path(), *head, payload, std::ref(read));
         std::thread preparer(prepareLog, m_store.path(), targets, std::ref(read), std::ref(pipe));
         Status applied;
         qint64 done = 0;

@@ -1,8 +1,10 @@
 // The read path's shortcuts never change what is read: metadata of every shape round-trips,
 // and a store too large for the check at open still has its damage found by verify().
+#include "core/es/payloadjson.h"
 #include "core/es/sqliteeventstore.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -97,7 +99,9 @@ private slots:
             r.tenantId = i % 4 ? QStringLiteral("t1") : QStringLiteral("t2");
             r.metadata.actor = QStringLiteral("actor-%1").arg(i % 3);
             r.streams = {StreamAppend{QStringLiteral("x"), QStringLiteral("s%1").arg(i % 5), ExpectedVersion::any(),
-                                      {NewEvent{i % 3 ? QStringLiteral("Wanted") : QStringLiteral("Skipped"),
+                                      {NewEvent{i % 3 == 0   ? QStringLiteral("Skipped")
+                                                : i % 3 == 1 ? QStringLiteral("Wanted")
+                                                             : QStringLiteral("Stored"),
                                                 {{QStringLiteral("i"), i}, {QStringLiteral("text"), QStringLiteral("Zoë")}},
                                                 1}}}};
             batch << r;
@@ -109,9 +113,10 @@ private slots:
 
         QStringList asked;
         SqliteEventStore::ReplayOptions options;
-        options.wantsPayload = [&](const QString &type) {
+        options.payload = [&](const QString &type) {
             asked << type;
-            return type == QStringLiteral("Wanted");
+            using P = SqliteEventStore::Payload;
+            return type == QStringLiteral("Wanted") ? P::Parsed : type == QStringLiteral("Stored") ? P::Stored : P::None;
         };
         QList<RecordedEvent> replayed;
         QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
@@ -120,7 +125,8 @@ private slots:
         }).has_value());
         QCOMPARE(replayed.size(), scanned.size());
         asked.sort();
-        QCOMPARE(asked, (QStringList{QStringLiteral("Skipped"), QStringLiteral("Wanted")}));
+        QCOMPARE(asked, (QStringList{QStringLiteral("Skipped"), QStringLiteral("Stored"), QStringLiteral("Wanted")}));
+        PayloadJson stored;
         for (qsizetype i = 0; i < scanned.size(); ++i) {
             const RecordedEvent &a = scanned.at(i);
             const RecordedEvent &b = replayed.at(i);
@@ -136,6 +142,16 @@ private slots:
             QCOMPARE(b.recordedAt, a.recordedAt);
             QVERIFY(b.hash.isEmpty());
             QCOMPARE(b.payload, a.type == QStringLiteral("Wanted") ? a.payload : QJsonObject());
+            if (a.type == QStringLiteral("Stored")) {
+                // As stored: the same object, and read without QJsonDocument the same text.
+                QCOMPARE(QJsonDocument::fromJson(b.payloadJson).object(), a.payload);
+                QVERIFY(stored.parse(b.payloadJson));
+                QCOMPARE(stored.string(QStringLiteral("text")), QStringLiteral("Zoë"));
+                QVERIFY(stored.contains(QStringLiteral("i")));
+                QVERIFY(stored.string(QStringLiteral("i")).isNull());  // a number, not a string
+            } else {
+                QVERIFY(b.payloadJson.isNull());
+            }
         }
 
         // Without a choice every payload is parsed; a range and an early stop are kept to.
