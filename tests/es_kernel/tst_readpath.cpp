@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sqlite3.h>
+
 using namespace Billstream;
 
 class TestReadPath : public QObject
@@ -163,6 +165,19 @@ private slots:
         QCOMPARE(all.size(), 6);
         QCOMPARE(all.first().position, 5);
         QCOMPARE(all.last().payload, scanned.at(9).payload);
+    }
+
+    // SQLite keeps no memory statistics in a program that uses the store (they cost a
+    // process-wide mutex per allocation): the store turned them off before SQLite started.
+    void sqliteKeepsNoMemoryStatistics()
+    {
+        auto store = open(QStringLiteral("memstatus.sqlite"));
+        AppendRequest r;
+        r.tenantId = QStringLiteral("t");
+        r.streams = {StreamAppend{QStringLiteral("x"), QStringLiteral("s"), ExpectedVersion::any(),
+                                  {NewEvent{QStringLiteral("E"), {{QStringLiteral("i"), 1}}, 1}}}};
+        QVERIFY(store->append(r).has_value());
+        QCOMPARE(sqlite3_memory_used(), sqlite3_int64(0));
     }
 
     // POSIX locks belong to the process: a second instance opening the same file here must not
