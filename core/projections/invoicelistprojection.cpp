@@ -25,8 +25,8 @@ constexpr const char *Schema =
     " currency TEXT NOT NULL, digits INTEGER NOT NULL,"
     " net NOT NULL, tax NOT NULL, total NOT NULL, paid NOT NULL, due NOT NULL,"
     " notes TEXT NOT NULL, line_count INTEGER NOT NULL, version INTEGER NOT NULL, last_event_id TEXT NOT NULL,"
-    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, valid_from INTEGER NOT NULL,"
-    " UNIQUE (tenant, id));"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, valid_from INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS invoice_list_by_id ON invoice_list (tenant, id);"
     // Newest first is the list's default order; with the status in it, the index alone lists
     // the rows that are not DELETED, so the first page of 100k invoices reads no table row.
     "CREATE INDEX IF NOT EXISTS invoice_list_by_created ON invoice_list (tenant, created_at, status);"
@@ -84,12 +84,15 @@ constexpr const char *SqlFindRow =
     "SELECT version, last_event_id, updated_at, valid_from, customer_id, status, currency, digits, due"
     " FROM invoice_list WHERE tenant = ?1 AND id = ?2";
 
-constexpr const char *SqlInsertRow =
-    "INSERT INTO invoice_list (tenant, id, number, customer_id, customer_name, status, issue_date, due_date,"
-    " currency, digits, net, tax, total, paid, due, notes, line_count, version, last_event_id, created_at,"
-    " updated_at, valid_from)"
+#define BILLSTREAM_INSERT_ROW \
+    "INSERT INTO invoice_list (tenant, id, number, customer_id, customer_name, status, issue_date, due_date," \
+    " currency, digits, net, tax, total, paid, due, notes, line_count, version, last_event_id, created_at," \
+    " updated_at, valid_from)" \
     " VALUES (?1, ?2, ?3, ?4, ?21, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?22, ?19, ?20)"
-    " ON CONFLICT (tenant, id) DO NOTHING";
+
+constexpr const char *SqlInsertRow = BILLSTREAM_INSERT_ROW " ON CONFLICT (tenant, id) DO NOTHING";
+// A replay writes each row once, while the unique index is dropped (ReadSide::rebuildPass).
+constexpr const char *SqlInsertRowBulk = BILLSTREAM_INSERT_ROW;
 
 // ?3..?19: the row's values (bindRow), ?20: valid_from. The guard (?21, ?22) proves the
 // row is at the version and event the cached state was folded from. The customer (?4) is
@@ -359,7 +362,7 @@ Result<int> InvoiceListProjection::insertRow(QSqlDatabase &db, sqlite3 *h, const
 Result<int> InvoiceListProjection::writeRow(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const InvoiceRow &row,
                                             qint64 validFrom, const QString &customerName)
 {
-    auto ins = m_sql.get(db, SqlInsertRow);
+    auto ins = m_sql.get(db, m_bulk ? SqlInsertRowBulk : SqlInsertRow);
     if (!ins)
         return fail(ins.error());
     bindRow(*ins, row, 3);

@@ -29,7 +29,9 @@ namespace Billstream {
 class InvoiceListProjection final : public BulkProjection
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    // 3: (tenant, id) unique through an index of its own instead of a table constraint, so
+    //    that a rebuild appends the rows and builds the index once, sorted, at the end.
+    static constexpr int SchemaVersion = 3;
     static QString projectionName() { return QStringLiteral("invoice_list"); }
 
     InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters);
