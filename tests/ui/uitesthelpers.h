@@ -11,8 +11,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageBox>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <memory>
@@ -140,5 +142,31 @@ inline QByteArray json(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
+
+// Closes a message box that no test answered (MessageBox::setNextAnswer) instead of letting it
+// block the test until its time-out, and keeps what it said: the test then fails with the
+// program's own words.
+class UnansweredBoxes final : public QObject
+{
+public:
+    UnansweredBoxes()
+    {
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            for (QWidget *w : QApplication::topLevelWidgets()) {
+                auto *box = qobject_cast<QMessageBox *>(w);
+                if (!box || !box->isVisible())
+                    continue;
+                m_said << box->windowTitle() + QStringLiteral(": ") + box->text() + QLatin1Char(' ') + box->detailedText();
+                box->reject();
+            }
+        });
+        m_timer.start(200);
+    }
+    QString said() const { return m_said.join(QLatin1Char('\n')); }
+
+private:
+    QTimer m_timer;
+    QStringList m_said;
+};
 
 } // namespace UiTest

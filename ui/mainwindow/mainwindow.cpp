@@ -835,6 +835,7 @@ void MainWindow::rebuildLists()
     options.title = tr("Rebuild Lists");
     options.label = tr("Rebuilding the lists from the event log…");
     options.cancellable = true;
+    m_session->setPolling(false);
     Status s = BackgroundJob::run(this, path, options, [](BackgroundJob::Context &ctx) -> Status {
         ReadSideOptions rs;
         rs.catchUpAsync = false;
@@ -849,6 +850,7 @@ void MainWindow::rebuildLists()
         MessageBox::warning(this, tr("Rebuild Lists"), tr("The lists were not rebuilt; they are as they were before."),
                             s.error().message);
     }
+    m_session->setPolling(true);
     m_session->reopenBook();
     m_session->checkForChanges();
 }
@@ -971,6 +973,7 @@ void MainWindow::loadDemoData()
     options.title = tr("Demo Data");
     options.label = tr("Writing a sample history through the normal command path…");
     options.clock = &clock;
+    m_session->setPolling(false);
     Status s = BackgroundJob::run(this, m_storePath, options, [&clock, tenant](BackgroundJob::Context &ctx) -> Status {
         ReadSideOptions rs;
         rs.autoCatchUp = false;
@@ -989,6 +992,7 @@ void MainWindow::loadDemoData()
             return fail(reached.error());
         return {};
     });
+    m_session->setPolling(true);
     if (!s)
         MessageBox::warning(this, tr("Demo Data"), tr("The demo data could not be written."), s.error().message);
     m_session->reopenBook();

@@ -112,6 +112,16 @@ bool Session::isEmpty()
     return events && events->isEmpty();
 }
 
+void Session::setPolling(bool on)
+{
+    if (m_options.pollIntervalMs <= 0)
+        return;
+    if (on)
+        m_poll.start();
+    else
+        m_poll.stop();
+}
+
 void Session::checkForChanges()
 {
     auto v = store().dataVersion();

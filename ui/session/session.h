@@ -57,6 +57,11 @@ public:
     // Empty book: no event of this tenant yet (first start).
     bool isEmpty();
 
+    // While the window's own modal worker writes the store (demo data, a rebuild), the poll
+    // would only race it for the write lock, catching up after each of its commits on the
+    // window's thread: it pauses, and the window catches up once when the work is done.
+    void setPolling(bool on);
+
 public slots:
     // Looks for commits of other connections (PRAGMA data_version) and refreshes on one.
     void checkForChanges();
