@@ -16,16 +16,24 @@ using namespace Billstream::Testing;
 
 namespace {
 
-// Every row of every projection table as text, sorted: what "restored exactly" compares.
+// Every row of every projection table as text, sorted, with its rowid where the table has
+// one (the lists break ties by it, and the search index refers to it): what "restored
+// exactly" compares.
 QStringList contents(SqliteEventStore &store)
 {
     QStringList out;
     sqlite3 *h = ReadSql::handleOf(store.database());
     for (const QString &projection : ReadSide::projectionNames()) {
         for (const QString &table : ReadSide::tablesOf(projection)) {
-            const QByteArray sql = QStringLiteral("SELECT * FROM %1").arg(table).toUtf8();
             sqlite3_stmt *stmt = nullptr;
-            if (sqlite3_prepare_v2(h, sql.constData(), -1, &stmt, nullptr) != SQLITE_OK) {
+            const QByteArray withRowid = QStringLiteral("SELECT rowid, * FROM %1").arg(table).toUtf8();
+            const QByteArray plain = QStringLiteral("SELECT * FROM %1").arg(table).toUtf8();
+            if (sqlite3_prepare_v2(h, withRowid.constData(), -1, &stmt, nullptr) != SQLITE_OK) {
+                sqlite3_finalize(stmt);
+                stmt = nullptr;
+                (void)sqlite3_prepare_v2(h, plain.constData(), -1, &stmt, nullptr);
+            }
+            if (!stmt) {
                 out << table + QStringLiteral(": missing");
                 sqlite3_finalize(stmt);
                 continue;
