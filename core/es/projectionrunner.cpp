@@ -1,5 +1,7 @@
 #include "core/es/projectionrunner.h"
 
+#include <algorithm>
+
 namespace Billstream {
 
 ProjectionRunner::ProjectionRunner(SqliteEventStore &store, std::shared_ptr<Projection> projection, QObject *parent)
@@ -39,8 +41,17 @@ Status ProjectionRunner::applyRange(qint64 fromPosition, qint64 toPosition, int 
             return {};
         const qint64 last = std::min(toPosition, next + batchSize - 1);
         Status s = m_store.writeTransaction([&](QSqlDatabase &db) -> Status {
+            // Another connection's runner (a second window, the CLI, a worker) may have applied
+            // some of these since this one read the checkpoint: under the write lock, start
+            // after the checkpoint as it is now, so that no event is applied twice.
+            const Result<qint64> done = m_store.checkpoint(m_projection->name());
+            if (!done)
+                return fail(done.error());
+            const qint64 first = std::max(next, *done + 1);
+            if (first > last)
+                return {};
             Status applied;
-            Status scanned = m_store.scan({}, next, last, [&](const RecordedEvent &e) {
+            Status scanned = m_store.scan({}, first, last, [&](const RecordedEvent &e) {
                 applied = m_projection->apply(db, e);
                 return bool(applied);
             });

@@ -2,10 +2,14 @@
 // change, rebuild with progress and cancel, lag.
 #include "core/es/projectionrunner.h"
 
+#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <atomic>
+#include <thread>
 
 using namespace Billstream;
 
@@ -153,6 +157,62 @@ private slots:
         QCOMPARE(v2->applied, 12);
         QCOMPARE(counts(*store).value(QStringLiteral("A")), 12);
         QCOMPARE(*store->storedProjectionSchema(QStringLiteral("type_counts")), 2);
+    }
+
+    // Runners of one projection on several connections (two windows, a worker, the CLI) catch
+    // up at the same time while events are appended: each event is applied exactly once, as
+    // the projection's counts (not idempotent) show. A runner that read the checkpoint before
+    // another one committed must not apply that one's events again.
+    void concurrentRunnersApplyEachEventOnce()
+    {
+        const QString name = QStringLiteral("concurrent.sqlite");
+        auto writer = open(name);
+        {
+            ProjectionRunner setup(*writer, std::make_shared<TypeCounts>());
+            QVERIFY(setup.open().has_value());
+        }
+        constexpr int Events = 400;
+        std::atomic<bool> written{false};
+        std::atomic<int> failures{0};
+        QString firstFailure;
+        QMutex failureLock;
+        const auto runLoop = [&](const QString &anchor) {
+            StoreOptions o;
+            o.anchorPath = m_dir.filePath(anchor);
+            auto store = SqliteEventStore::open(m_dir.filePath(name), o);
+            if (!store) {
+                ++failures;
+                return;
+            }
+            ProjectionRunner runner(**store, std::make_shared<TypeCounts>());
+            for (;;) {
+                const bool last = written.load();
+                const Result<qint64> r = runner.catchUp(3);
+                if (!r) {
+                    QMutexLocker lock(&failureLock);
+                    if (failures++ == 0)
+                        firstFailure = r.error().message;
+                    return;
+                }
+                if (last)
+                    return;
+            }
+        };
+        std::thread a(runLoop, QStringLiteral("a.anchor"));
+        std::thread b(runLoop, QStringLiteral("b.anchor"));
+        for (int i = 0; i < Events; ++i) {
+            AppendRequest r;
+            r.tenantId = QStringLiteral("t");
+            r.streams = {StreamAppend{QStringLiteral("s"), QStringLiteral("s%1").arg(i % 7), ExpectedVersion::any(),
+                                      {NewEvent{QStringLiteral("A"), {}, 1}}}};
+            QVERIFY(writer->append(r).has_value());
+        }
+        written = true;
+        a.join();
+        b.join();
+        QVERIFY2(failures == 0, qPrintable(firstFailure));
+        QCOMPARE(*writer->checkpoint(QStringLiteral("type_counts")), qint64(Events));
+        QCOMPARE(counts(*writer).value(QStringLiteral("A")), qint64(Events));
     }
 
     void rebuildReportsProgressAndCanBeCancelled()
