@@ -23,8 +23,36 @@
 #include <QSignalSpy>
 #include <QTableView>
 
+#include <QChartView>
+#include <QValueAxis>
+
+#include <cmath>
+
 using namespace Billstream;
 using namespace UiTest;
+
+namespace {
+
+// The revenue chart's value axis ticks at 1, 2 or 5 × 10ⁿ (a person reads 20,000, not 21,116).
+bool revenueTicksAreRound(MainWindow &w)
+{
+    auto *view = w.reportsView()->findChild<QChartView *>(QStringLiteral("revenueChart"));
+    if (!view || !view->chart())
+        return false;
+    const QList<QAbstractAxis *> axes = view->chart()->axes(Qt::Vertical);
+    auto *y = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis *>(axes.first());
+    if (!y || y->tickCount() < 2 || y->max() <= y->min())
+        return false;
+    const double step = (y->max() - y->min()) / (y->tickCount() - 1);
+    const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+    for (const double round : {1.0, 2.0, 5.0, 10.0}) {
+        if (std::abs(mantissa - round) < 1e-9)
+            return y->min() == 0.0;
+    }
+    return false;
+}
+
+} // namespace
 
 class TestUiModels : public QObject
 {
@@ -104,6 +132,7 @@ void TestUiModels::viewsStayConsistent()
     QVERIFY(s.readSide().catchUp());
     emit s.reportsChanged();
     QTRY_VERIFY(w.reportsView()->revenueModel()->rowCount() >= 1);
+    QTRY_VERIFY(revenueTicksAreRound(w));
     QTRY_VERIFY(w.activityView()->filter()->rowCount() > 0);
 
     // Status filter, search, sort by every column both ways.

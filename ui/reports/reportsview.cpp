@@ -233,6 +233,7 @@ void ReportsView::updateChart()
     series->attachAxis(x);
     auto *y = new QValueAxis;
     y->setRange(0, top > 0 ? top * 1.1 : 1);
+    y->applyNiceNumbers();  // ticks at 1, 2 or 5 × 10ⁿ, not at fractions of the top bar
     y->setLabelFormat(QStringLiteral("%.0f"));
     y->setTitleText(currency);
     chart->addAxis(y, Qt::AlignLeft);
