@@ -54,7 +54,8 @@ public:
     // function: every payload parsed): parsed into RecordedEvent::payload, handed over as stored
     // in RecordedEvent::payloadJson (for a reader of its own, see PayloadJson) or left out
     // (both empty). The visitor may move the event away.
-    enum class Payload { None, Parsed, Stored };
+    // In order of what a reader needs most: a parsed payload serves a reader of the text too.
+    enum class Payload { None, Stored, Parsed };
     struct ReplayOptions
     {
         std::function<Payload(const QString &eventType)> payload;

@@ -431,9 +431,9 @@ Status ActivityProjection::endBulk(QSqlDatabase &db)
 }
 
 // Entries are told from their events when they are read (summarize()); the replay needs none.
-bool ActivityProjection::readsPayloadOf(const QString &t) const
+SqliteEventStore::Payload ActivityProjection::payloadOf(const QString &t) const
 {
-    return !Wire::Event::isKnown(t);
+    return Wire::Event::isKnown(t) ? SqliteEventStore::Payload::None : SqliteEventStore::Payload::Parsed;
 }
 
 } // namespace Billstream

@@ -40,7 +40,7 @@ public:
     Status beginBulk(QSqlDatabase &db) override;
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
-    bool readsPayloadOf(const QString &eventType) const override;
+    SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
 
     static QStringList tables();
 

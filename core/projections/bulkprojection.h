@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/es/eventstore.h"
+#include "core/es/sqliteeventstore.h"
 
 #include <memory>
 
@@ -46,21 +46,15 @@ public:
         Q_UNUSED(prepared);
         return {};
     }
-    // Whether a replay must parse the payloads of this event type for this projection (the
-    // others reach apply() with an empty payload during a rebuild). Called from the thread
-    // that reads the log: a function of the type alone.
-    virtual bool readsPayloadOf(const QString &eventType) const
+    // What this projection reads of the payloads of an event type during a replay: nothing
+    // (the event reaches it with both payload fields empty), the stored text (read from
+    // RecordedEvent::payloadJson with PayloadJson when set, else from RecordedEvent::payload)
+    // or the parsed object. A replay hands each type's payload over as the most any projection
+    // needs. Called from the thread that reads the log: a function of the type alone.
+    virtual SqliteEventStore::Payload payloadOf(const QString &eventType) const
     {
         Q_UNUSED(eventType);
-        return true;
-    }
-    // Whether it reads that payload from its stored text when the replay hands it over so
-    // (RecordedEvent::payloadJson, read with PayloadJson) and from RecordedEvent::payload
-    // otherwise: a replay parses a payload into a QJsonObject only for projections that need one.
-    virtual bool readsStoredPayloadOf(const QString &eventType) const
-    {
-        Q_UNUSED(eventType);
-        return false;
+        return SqliteEventStore::Payload::Parsed;
     }
 
 protected:

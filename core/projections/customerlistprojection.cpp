@@ -273,11 +273,12 @@ Status CustomerListProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
-bool CustomerListProjection::readsPayloadOf(const QString &t) const
+SqliteEventStore::Payload CustomerListProjection::payloadOf(const QString &t) const
 {
     using namespace Wire::Event;
-    return !isKnown(t) || t == CustomerCreated || t == CustomerRenamed || t == CustomerEmailChanged
+    const bool reads = !isKnown(t) || t == CustomerCreated || t == CustomerRenamed || t == CustomerEmailChanged
         || t == CustomerAddressChanged || t == CustomerTaxIdChanged || t == CustomerArchived;
+    return reads ? SqliteEventStore::Payload::Parsed : SqliteEventStore::Payload::None;
 }
 
 } // namespace Billstream

@@ -859,7 +859,7 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     } else if (b.state && b.folded == e.version - 1) {
         fold(*b.state);
     } else {
-            Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
+        Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
         if (!state)
             return fail(state.error());
         b.state = std::move(*state);
@@ -994,24 +994,22 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
-bool InvoiceListProjection::readsPayloadOf(const QString &t) const
+// Of a customer only the name shows, from the customer domain's fold of the parsed payload; of
+// an invoice neither its frozen parties nor its deliveries. The invoice fold reads the stored
+// text (PayloadJson). Types unknown here are parsed (an upcaster or a newer program's event).
+SqliteEventStore::Payload InvoiceListProjection::payloadOf(const QString &t) const
 {
     using namespace Wire::Event;
-    // Of a customer only the name shows; neither an invoice's frozen parties nor its deliveries.
-    static const QString *const reads[] = {&CustomerCreated,    &CustomerRenamed,     &InvoiceCreated,
-                                           &InvoiceCustomerSet, &InvoiceCurrencySet,  &InvoiceStatusSet,
-                                           &InvoiceDueDateSet,  &InvoiceNotesSet,     &LineItemAdded,
-                                           &LineItemUpdated,    &LineItemRemoved,     &InvoiceNumberAssigned,
-                                           &PaymentRecorded};
-    return !isKnown(t) || std::any_of(std::begin(reads), std::end(reads), [&t](const QString *r) { return *r == t; });
-}
-
-// The invoice fold reads an invoice event's payload as stored (PayloadJson); a customer's name
-// comes from the customer domain's fold of the parsed payload.
-bool InvoiceListProjection::readsStoredPayloadOf(const QString &t) const
-{
-    using namespace Wire::Event;
-    return isKnown(t) && t != CustomerCreated && t != CustomerRenamed;
+    using P = SqliteEventStore::Payload;
+    if (!isKnown(t) || t == CustomerCreated || t == CustomerRenamed)
+        return P::Parsed;
+    static const QString *const invoiceReads[] = {&InvoiceCreated,    &InvoiceCustomerSet, &InvoiceCurrencySet,
+                                                  &InvoiceStatusSet,  &InvoiceDueDateSet,  &InvoiceNotesSet,
+                                                  &LineItemAdded,     &LineItemUpdated,    &LineItemRemoved,
+                                                  &InvoiceNumberAssigned, &PaymentRecorded};
+    return std::any_of(std::begin(invoiceReads), std::end(invoiceReads), [&t](const QString *r) { return *r == t; })
+        ? P::Stored
+        : P::None;
 }
 
 } // namespace Billstream

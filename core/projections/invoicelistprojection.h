@@ -47,8 +47,7 @@ public:
     Status beginBulk(QSqlDatabase &db) override;
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
-    bool readsPayloadOf(const QString &eventType) const override;
-    bool readsStoredPayloadOf(const QString &eventType) const override;
+    SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
 
     // A replay folds the invoices on a thread of its own (prepare()); the writing thread writes
     // the superseded versions (applyPrepared()) and, at the end, the rows.

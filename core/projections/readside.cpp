@@ -537,16 +537,10 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         PayloadChoice payload;
         if (m_upcasters->isEmpty()) {
             payload = [targets](const QString &type) {
-                bool read = false;
-                bool parsed = false;
-                for (const BulkProjection *p : targets) {
-                    if (p->readsPayloadOf(type)) {
-                        read = true;
-                        parsed = parsed || !p->readsStoredPayloadOf(type);
-                    }
-                }
-                using P = SqliteEventStore::Payload;
-                return parsed ? P::Parsed : read ? P::Stored : P::None;
+                SqliteEventStore::Payload most = SqliteEventStore::Payload::None;
+                for (const BulkProjection *p : targets)
+                    most = std::max(most, p->payloadOf(type));
+                return most;
             };
         }
         // Three threads: one reads the log, one prepares it (folds invoices), this one writes.

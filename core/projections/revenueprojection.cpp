@@ -57,11 +57,7 @@ constexpr const char *SqlMonthDelete =
 
 constexpr const char *Doing = "update the revenue";
 
-QString doingAt(qint64 position)
-{
-    return QStringLiteral("update the revenue for the event at position %1").arg(position);
-}
-
+// Error texts name the event, formatted only when there is an error.
 Error atPosition(Error error, qint64 position)
 {
     error.message = QStringLiteral("%1 (the event at position %2)").arg(error.message).arg(position);
@@ -212,7 +208,7 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
                                            .arg(e.streamId)));
         }
         if (rc != SQLITE_ROW)
-            return fail(ReadSql::sqlError(h, rc, doingAt(e.position)));
+            return fail(atPosition(ReadSql::sqlError(h, rc, QString::fromLatin1(Doing)), e.position));
         figures.currency = fig->text(0);
         figures.digits = int(fig->int64(1));
         figures.net = fig->amount(2);
@@ -241,7 +237,7 @@ Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const Recorded
         if (rc == SQLITE_DONE)
             return {};  // never issued here, or voided before
         if (rc != SQLITE_ROW)
-            return fail(ReadSql::sqlError(h, rc, doingAt(e.position)));
+            return fail(atPosition(ReadSql::sqlError(h, rc, QString::fromLatin1(Doing)), e.position));
         month = find->text(0);
         currency = find->text(1);
         digits = int(find->int64(2));
@@ -366,11 +362,13 @@ Status RevenueProjection::endBulk(QSqlDatabase &db)
     return {};
 }
 
-bool RevenueProjection::readsPayloadOf(const QString &t) const
+SqliteEventStore::Payload RevenueProjection::payloadOf(const QString &t) const
 {
+    using P = SqliteEventStore::Payload;
     if (m_figures)
-        return false;  // the invoice fold of the same replay reads them (apply())
-    return !Wire::Event::isKnown(t) || t == Wire::Event::InvoiceStatusSet || t == Wire::Event::PaymentRecorded;
+        return P::None;  // the invoice fold of the same replay reads them (apply())
+    const bool reads = !Wire::Event::isKnown(t) || t == Wire::Event::InvoiceStatusSet || t == Wire::Event::PaymentRecorded;
+    return reads ? P::Parsed : P::None;
 }
 
 } // namespace Billstream

@@ -38,7 +38,7 @@ public:
     Status beginBulk(QSqlDatabase &db) override;
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
-    bool readsPayloadOf(const QString &eventType) const override;
+    SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
 
     // Where an invoice's figures come from during a bulk replay that rebuilds the invoice list
     // in the same pass (its table is written only at the end): what the invoice fold found at

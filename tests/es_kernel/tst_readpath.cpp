@@ -90,8 +90,8 @@ private slots:
         QCOMPARE(i, 40);
     }
 
-    // A replay reads what a scan reads, in the same order, except that payloads are parsed only
-    // for the types asked for (asked once per type) and the hash is left out.
+    // A replay reads what a scan reads, in the same order, except that each type's payload comes
+    // as asked for (parsed, as stored, or not at all; asked once per type) and the hash is left out.
     void replayParsesOnlyTheWantedPayloads()
     {
         auto store = open(QStringLiteral("replay.sqlite"));
