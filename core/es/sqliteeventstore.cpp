@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QMutexLocker>
@@ -338,6 +339,23 @@ QJsonObject parseObject(QByteArrayView text)
     return QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), text.size())).object();
 }
 
+QString internedName(QByteArrayView utf8)
+{
+    constexpr qsizetype MaxNames = 4096;
+    Q_CONSTINIT static QBasicMutex mutex;
+    // Never destroyed: the strings handed out point into it.
+    static auto *names = new QHash<QByteArray, QString>;
+    const QMutexLocker lock(&mutex);
+    const QByteArray key = utf8.toByteArray();
+    auto it = names->constFind(key);
+    if (it == names->cend()) {
+        if (names->size() >= MaxNames)
+            return QString::fromUtf8(key);
+        it = names->insert(key, QString::fromUtf8(key));
+    }
+    return QString::fromRawData(it->constData(), it->size());
+}
+
 QString RowStrings::type(QByteArrayView utf8)
 {
     // Runs of one type are common (line items, a command's events).
@@ -355,7 +373,7 @@ QString RowStrings::type(QByteArrayView utf8)
         m_lastType = -1;
         return QString::fromUtf8(key);
     }
-    m_types.append({key, QString::fromUtf8(key)});
+    m_types.append({key, internedName(key)});
     m_lastType = m_types.size() - 1;
     return m_types.last().value;
 }

@@ -145,13 +145,21 @@ struct SqliteEventStore::Private
     qsizetype anchorMapSize = 0;
 };
 
+// Names (tenants, stream types, event types) are few and on every row. Each is converted once
+// for the life of the process and handed out as a QString over that copy
+// (QString::fromRawData), whose copies count no references: a replay's three threads copy and
+// drop these strings for every event, and the atomic reference counts of strings shared between
+// them kept the cores waiting on each other (5 % of a rebuild). At most 4,096 names are kept;
+// others come as ordinary strings.
+QString internedName(QByteArrayView utf8);
+
 // Strings that repeat from row to row of one read (tenant, stream type, event type, stream
 // id): converted from UTF-8 once and shared, which makes reading the log markedly cheaper.
 class RowStrings
 {
 public:
-    QString tenant(QByteArrayView utf8) { return m_tenant.get(utf8); }
-    QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8); }
+    QString tenant(QByteArrayView utf8) { return m_tenant.get(utf8, true); }
+    QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8, true); }
     QString streamId(QByteArrayView utf8) { return m_streamId.get(utf8); }
     QString type(QByteArrayView utf8);
     // The index of the type type() returned last in the list of types seen, or -1.
@@ -164,11 +172,11 @@ private:
     {
         QByteArray utf8;
         QString value;
-        QString get(QByteArrayView bytes)
+        QString get(QByteArrayView bytes, bool isName = false)
         {
             if (bytes != QByteArrayView(utf8)) {
                 utf8 = bytes.toByteArray();
-                value = QString::fromUtf8(utf8);
+                value = isName ? internedName(utf8) : QString::fromUtf8(utf8);
             }
             return value;
         }

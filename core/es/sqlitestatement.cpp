@@ -4,6 +4,10 @@
 
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace Billstream {
 
 SqliteStatement::~SqliteStatement()
@@ -37,19 +41,42 @@ void SqliteStatement::bind(int index, qint64 value)
     sqlite3_bind_int64(m_stmt, index, value);
 }
 
+namespace {
+
+// Copies UTF-16 code units to bytes as long as they are ASCII: false at the first that is not.
+// Ids, codes and dates are ASCII, and half a million rows of them are bound in a rebuild.
+bool narrowAscii(const char16_t *in, qsizetype n, char *out)
+{
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    const __m128i high = _mm_set1_epi16(short(0xff80));
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(in + i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(in + i + 8));
+        const __m128i outside = _mm_and_si128(_mm_or_si128(a, b), high);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(outside, zero)) != 0xffff)
+            return false;
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i), _mm_packus_epi16(a, b));
+    }
+#endif
+    for (; i < n; ++i) {
+        if (in[i] >= 0x80)
+            return false;
+        out[i] = char(in[i]);
+    }
+    return true;
+}
+
+} // namespace
+
 int bindUtf16AsUtf8(sqlite3_stmt *stmt, int index, QStringView text)
 {
     constexpr qsizetype Short = 256;
     if (text.size() <= Short) {
         char ascii[Short];
-        const char16_t *units = text.utf16();
-        qsizetype n = 0;
-        while (n < text.size() && units[n] < 0x80) {
-            ascii[n] = char(units[n]);
-            ++n;
-        }
-        if (n == text.size())
-            return sqlite3_bind_text64(stmt, index, ascii, sqlite3_uint64(n), SQLITE_TRANSIENT, SQLITE_UTF8);
+        if (narrowAscii(text.utf16(), text.size(), ascii))
+            return sqlite3_bind_text64(stmt, index, ascii, sqlite3_uint64(text.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
     }
     const QByteArray utf8 = text.toUtf8();
     // A null QByteArray would bind SQL NULL; text binds '' at least.

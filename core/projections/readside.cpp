@@ -429,24 +429,28 @@ void prepareLog(const QString &path, const QList<BulkProjection *> &targets, Eve
     out.finish(std::move(error));
 }
 
-// Drops the secondary indexes of the projections' (new, empty) tables and returns the SQL that
-// creates them again.
-Result<QList<QByteArray>> deferIndexes(sqlite3 *db, const QStringList &projections)
+// Drops the secondary indexes and the triggers of the projections' (new, empty) tables and
+// returns the SQL that creates them again. (The search index's triggers would run their WHEN
+// query for every row written while the index is stale and does nothing with it.)
+Result<QList<QByteArray>> deferIndexesAndTriggers(sqlite3 *db, const QStringList &projections)
 {
     const QString doing = QStringLiteral("prepare the projection tables for a rebuild");
     QList<QByteArray> creates;
-    QList<QByteArray> names;
+    QList<QByteArray> drops;
     for (const QString &projection : projections) {
         for (const QString &table : ReadSide::tablesOf(projection)) {
             sqlite3_stmt *q = nullptr;
-            int rc = sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
-                                            " AND tbl_name = ?1", -1, &q, nullptr);
+            int rc = sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_schema"
+                                            " WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name = ?1"
+                                            " ORDER BY type = 'trigger'", -1, &q, nullptr);
             const QByteArray tableUtf8 = table.toUtf8();
             if (rc == SQLITE_OK)
                 rc = sqlite3_bind_text(q, 1, tableUtf8.constData(), int(tableUtf8.size()), SQLITE_TRANSIENT);
             while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-                names << QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(q, 0)));
-                creates << QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(q, 1)));
+                const QByteArray type = reinterpret_cast<const char *>(sqlite3_column_text(q, 0));
+                const QByteArray name = reinterpret_cast<const char *>(sqlite3_column_text(q, 1));
+                drops << "DROP " + type.toUpper() + " \"" + QByteArray(name).replace('"', "\"\"") + '"';
+                creates << QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(q, 2)));
                 rc = SQLITE_OK;
             }
             sqlite3_finalize(q);
@@ -454,8 +458,7 @@ Result<QList<QByteArray>> deferIndexes(sqlite3 *db, const QStringList &projectio
                 return fail(ReadSql::sqlError(db, rc, doing));
         }
     }
-    for (const QByteArray &name : std::as_const(names)) {
-        const QByteArray drop = "DROP INDEX \"" + QByteArray(name).replace('"', "\"\"") + '"';
+    for (const QByteArray &drop : std::as_const(drops)) {
         if (Status s = ReadSql::exec(db, drop.constData(), doing); !s)
             return fail(s.error());
     }
@@ -523,7 +526,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         }
         // Secondary indexes are built once over the finished tables: inserting each row into
         // them as it comes (random stream ids) costs several times more than sorting once.
-        Result<QList<QByteArray>> indexes = deferIndexes(handle, ordered);
+        Result<QList<QByteArray>> indexes = deferIndexesAndTriggers(handle, ordered);
         if (!indexes)
             return fail(indexes.error());
         if (withInvoices && withRevenue) {

@@ -2,9 +2,11 @@
 // and a store too large for the check at open still has its damage found by verify().
 #include "core/es/payloadjson.h"
 #include "core/es/sqliteeventstore.h"
+#include "core/es/sqlitestatement.h"
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -169,6 +171,81 @@ private slots:
 
     // SQLite keeps no memory statistics in a program that uses the store (they cost a
     // process-wide mutex per allocation): the store turned them off before SQLite started.
+    // Text is bound as UTF-8 however it is made of: the ASCII shortcut (sixteen code units at a
+    // time) hands over exactly the ASCII strings and leaves every other one to Qt's conversion.
+    void bindsTextAsUtf8()
+    {
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(":memory:", &db), SQLITE_OK);
+        const auto closeDb = qScopeGuard([db] { sqlite3_close(db); });
+        sqlite3_stmt *stmt = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(db, "SELECT ?1", -1, &stmt, nullptr), SQLITE_OK);
+        const auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+        const auto roundTrip = [&](const QString &text) {
+            sqlite3_reset(stmt);
+            if (bindUtf16AsUtf8(stmt, 1, text) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW)
+                return QByteArray("(failed)");
+            return QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)), sqlite3_column_bytes(stmt, 0));
+        };
+        const QList<QString> odd = {QStringLiteral("\u0080"), QStringLiteral("é"), QStringLiteral("\u00ff"),
+                                    QStringLiteral("\u0100"), QStringLiteral("€"), QString(QChar(0xff80)),
+                                    QStringLiteral("🧾")};
+        for (const int length : {0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 36, 100, 255, 256, 257, 600}) {
+            QString ascii;
+            for (int i = 0; i < length; ++i)
+                ascii += QChar(i % 2 ? 0x7f - i % 50 : 0x20 + i % 90);
+            QCOMPARE(roundTrip(ascii), ascii.toUtf8());
+            for (const QString &c : odd) {
+                for (int at = 0; at < length; ++at) {
+                    const QString text = QString(ascii).replace(at, 1, c);
+                    const QByteArray got = roundTrip(text);
+                    if (got != text.toUtf8())
+                        QFAIL(qPrintable(QStringLiteral("length %1, %2 at %3").arg(length).arg(c).arg(at)));
+                }
+            }
+        }
+        QCOMPARE(roundTrip(QString()), QByteArray());
+        QCOMPARE(sqlite3_column_type(stmt, 0), SQLITE_TEXT);  // null text binds '', not NULL
+    }
+
+    // Tenants, stream types and event types are converted once per process and shared without
+    // reference counts (three threads copy them for every event of a rebuild).
+    void replayedNamesAreSharedWithoutCounting()
+    {
+        auto store = open(QStringLiteral("names.sqlite"));
+        for (int i = 0; i < 3; ++i) {
+            AppendRequest r;
+            r.tenantId = QStringLiteral("tenant-a");
+            r.streams = {StreamAppend{QStringLiteral("kind"), QStringLiteral("s%1").arg(i), ExpectedVersion::any(),
+                                      {NewEvent{QStringLiteral("Named"), {{QStringLiteral("i"), i}}, 1}}}};
+            QVERIFY(store->append(r).has_value());
+        }
+        QList<RecordedEvent> first, second;
+        for (QList<RecordedEvent> *into : {&first, &second}) {
+            QVERIFY(store->replay(1, -1, {}, [into](RecordedEvent &e) {
+                *into << std::move(e);
+                return true;
+            }).has_value());
+        }
+        QCOMPARE(first.size(), 3);
+        for (const QList<RecordedEvent> *events : {&first, &second}) {
+            for (const RecordedEvent &e : *events) {
+                QCOMPARE(e.type, QStringLiteral("Named"));
+                QCOMPARE(e.tenantId, QStringLiteral("tenant-a"));
+                QCOMPARE(e.streamType, QStringLiteral("kind"));
+                for (QString name : {e.type, e.tenantId, e.streamType})
+                    QVERIFY(name.data_ptr().d_ptr() == nullptr);  // a copy without a reference count
+                QCOMPARE(e.type.constData(), first.first().type.constData());
+                QCOMPARE(e.tenantId.constData(), first.first().tenantId.constData());
+            }
+        }
+        // A copy changed later is a copy of its own.
+        QString copy = first.first().type;
+        copy.append(u'!');
+        QCOMPARE(copy, QStringLiteral("Named!"));
+        QCOMPARE(second.first().type, QStringLiteral("Named"));
+    }
+
     void sqliteKeepsNoMemoryStatistics()
     {
         auto store = open(QStringLiteral("memstatus.sqlite"));
