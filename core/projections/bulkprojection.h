@@ -46,6 +46,10 @@ public:
         Q_UNUSED(prepared);
         return {};
     }
+    // Called on the preparing thread after its last prepare() (also after a cancel), while the
+    // writing thread may still apply earlier batches: the place to finish what prepare() kept
+    // and to free what only it needed, on the thread that allocated it.
+    virtual void finishPrepare() {}
     // What this projection reads of the payloads of an event type during a replay: nothing
     // (the event reaches it with both payload fields empty), the stored text (read from
     // RecordedEvent::payloadJson with PayloadJson when set, else from RecordedEvent::payload)

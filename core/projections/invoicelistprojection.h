@@ -53,6 +53,7 @@ public:
     // the superseded versions (applyPrepared()) and, at the end, the rows.
     std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
     Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
+    void finishPrepare() override;
     // During a replay, on the writing thread: what the revenue takes from the invoice event at
     // `position` (an ISSUED or VOID status, a payment), or null for any other event.
     const RevenueFact *revenueFactAt(qint64 position);

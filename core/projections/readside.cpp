@@ -423,6 +423,8 @@ void prepareLog(const QString &path, const QList<BulkProjection *> &targets, Eve
                     break;
                 }
             }
+            for (BulkProjection *p : targets)
+                p->finishPrepare();
             error = in.error();
         }
     }
