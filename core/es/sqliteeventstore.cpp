@@ -356,26 +356,26 @@ QString internedName(QByteArrayView utf8)
     return QString::fromRawData(it->constData(), it->size());
 }
 
-QString RowStrings::type(QByteArrayView utf8)
+QString RowStrings::Names::get(QByteArrayView utf8)
 {
-    // Runs of one type are common (line items, a command's events).
-    if (m_lastType >= 0 && utf8 == QByteArrayView(m_types.at(m_lastType).utf8))
-        return m_types.at(m_lastType).value;
-    for (qsizetype i = 0; i < m_types.size(); ++i) {
-        const QByteArray &known = m_types.at(i).utf8;
-        if (known.size() == utf8.size() && utf8 == QByteArrayView(known)) {
-            m_lastType = i;
-            return m_types.at(i).value;
+    // Runs of one name are common (line items, a command's events).
+    if (last >= 0 && utf8 == QByteArrayView(known.at(last).utf8))
+        return known.at(last).value;
+    for (qsizetype i = 0; i < known.size(); ++i) {
+        const QByteArray &k = known.at(i).utf8;
+        if (k.size() == utf8.size() && utf8 == QByteArrayView(k)) {
+            last = i;
+            return known.at(i).value;
         }
     }
     const QByteArray key = utf8.toByteArray();
-    if (m_types.size() >= 128) {  // not a log of a few types: stop looking them up
-        m_lastType = -1;
+    if (known.size() >= 128) {  // not a log of a few names: stop looking them up
+        last = -1;
         return QString::fromUtf8(key);
     }
-    m_types.append({key, internedName(key)});
-    m_lastType = m_types.size() - 1;
-    return m_types.last().value;
+    known.append({key, internedName(key)});
+    last = known.size() - 1;
+    return known.last().value;
 }
 
 EventMetadata RowStrings::metadata(QByteArrayView json)

@@ -158,12 +158,12 @@ QString internedName(QByteArrayView utf8);
 class RowStrings
 {
 public:
-    QString tenant(QByteArrayView utf8) { return m_tenant.get(utf8, true); }
-    QString streamType(QByteArrayView utf8) { return m_streamType.get(utf8, true); }
+    QString tenant(QByteArrayView utf8) { return m_tenants.get(utf8); }
+    QString streamType(QByteArrayView utf8) { return m_streamTypes.get(utf8); }
     QString streamId(QByteArrayView utf8) { return m_streamId.get(utf8); }
-    QString type(QByteArrayView utf8);
+    QString type(QByteArrayView utf8) { return m_types.get(utf8); }
     // The index of the type type() returned last in the list of types seen, or -1.
-    qsizetype lastTypeIndex() const { return m_lastType; }
+    qsizetype lastTypeIndex() const { return m_types.last; }
     // The events of one command share their metadata: parsed once per run of equal bytes.
     EventMetadata metadata(QByteArrayView json);
 
@@ -172,19 +172,25 @@ private:
     {
         QByteArray utf8;
         QString value;
-        QString get(QByteArrayView bytes, bool isName = false)
+        QString get(QByteArrayView bytes)
         {
             if (bytes != QByteArrayView(utf8)) {
                 utf8 = bytes.toByteArray();
-                value = isName ? internedName(utf8) : QString::fromUtf8(utf8);
+                value = QString::fromUtf8(utf8);
             }
             return value;
         }
     };
-    Last m_tenant, m_streamType, m_streamId;
-    // A log has a few dozen event types: a short list compared by length first beats hashing.
-    QList<Last> m_types;
-    qsizetype m_lastType = -1;
+    // A log has a few tenants, stream types and a few dozen event types: a short list compared
+    // by length first beats hashing, and what it hands out is interned (internedName()).
+    struct Names
+    {
+        QList<Last> known;
+        qsizetype last = -1;
+        QString get(QByteArrayView utf8);
+    };
+    Names m_tenants, m_streamTypes, m_types;
+    Last m_streamId;
     QByteArray m_metadataJson;
     EventMetadata m_metadata;
 };
