@@ -356,11 +356,8 @@ QString internedName(QByteArrayView utf8)
     return QString::fromRawData(it->constData(), it->size());
 }
 
-QString RowStrings::Names::get(QByteArrayView utf8)
+QString RowStrings::Names::find(QByteArrayView utf8)
 {
-    // Runs of one name are common (line items, a command's events).
-    if (last >= 0 && utf8 == QByteArrayView(known.at(last).utf8))
-        return known.at(last).value;
     for (qsizetype i = 0; i < known.size(); ++i) {
         const QByteArray &k = known.at(i).utf8;
         if (k.size() == utf8.size() && utf8 == QByteArrayView(k)) {

@@ -187,7 +187,14 @@ private:
     {
         QList<Last> known;
         qsizetype last = -1;
-        QString get(QByteArrayView utf8);
+        QString get(QByteArrayView utf8)
+        {
+            // Runs of one name are common (line items, a command's events).
+            if (last >= 0 && utf8 == QByteArrayView(known.at(last).utf8))
+                return known.at(last).value;
+            return find(utf8);
+        }
+        QString find(QByteArrayView utf8);
     };
     Names m_tenants, m_streamTypes, m_types;
     Last m_streamId;
