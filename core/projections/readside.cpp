@@ -527,7 +527,8 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
                 return s;
         }
         // Secondary indexes are built once over the finished tables: inserting each row into
-        // them as it comes (random stream ids) costs several times more than sorting once.
+        // them as it comes (random stream ids) costs several times more than sorting once. The
+        // triggers come back with them, before the search index is built.
         Result<QList<QByteArray>> indexes = deferIndexesAndTriggers(handle, ordered);
         if (!indexes)
             return fail(indexes.error());
@@ -617,7 +618,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
                 return s;
         }
         for (const QByteArray &sql : std::as_const(*indexes)) {
-            if (Status s = ReadSql::exec(handle, sql.constData(), QStringLiteral("index the rebuilt projections")); !s)
+            if (Status s = ReadSql::exec(handle, sql.constData(), QStringLiteral("index the rebuilt projections and restore their triggers")); !s)
                 return s;
         }
         m_revenue->setFigureSource({});
