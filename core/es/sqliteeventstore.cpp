@@ -35,7 +35,7 @@ namespace {
 // of every connection; the rebuild's three threads (and Qt's connections) allocate all the time,
 // and Billstream never reads the statistics. Off before SQLite initializes (sqlite3_config()
 // refuses afterwards): while the program's static objects are made.
-const bool sqliteConfigured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+[[maybe_unused]] const bool sqliteConfigured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
 
 // The first 16 bytes of every SQLite database file.
 constexpr char SqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
@@ -339,14 +339,13 @@ QJsonObject parseObject(QByteArrayView text)
     return QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), text.size())).object();
 }
 
-QString internedName(QByteArrayView utf8)
+QString internedName(const QByteArray &key)
 {
     constexpr qsizetype MaxNames = 4096;
     Q_CONSTINIT static QBasicMutex mutex;
     // Never destroyed: the strings handed out point into it.
     static auto *names = new QHash<QByteArray, QString>;
     const QMutexLocker lock(&mutex);
-    const QByteArray key = utf8.toByteArray();
     auto it = names->constFind(key);
     if (it == names->cend()) {
         if (names->size() >= MaxNames)
@@ -862,7 +861,6 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::open(const QString &
 {
     if (path.isEmpty())
         return fail(Error::usage(QStringLiteral("No store file was given.")));
-    Q_UNUSED(sqliteConfigured);
     std::unique_ptr<SqliteEventStore> store(new SqliteEventStore());
     store->d->path = QFileInfo(path).absoluteFilePath();
     store->d->options = options;

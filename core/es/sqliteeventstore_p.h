@@ -151,7 +151,7 @@ struct SqliteEventStore::Private
 // drop these strings for every event, and the atomic reference counts of strings shared between
 // them kept the cores waiting on each other (5 % of a rebuild). At most 4,096 names are kept;
 // others come as ordinary strings.
-QString internedName(QByteArrayView utf8);
+QString internedName(const QByteArray &utf8);
 
 // Strings that repeat from row to row of one read (tenant, stream type, event type, stream
 // id): converted from UTF-8 once and shared, which makes reading the log markedly cheaper.

@@ -76,7 +76,8 @@ int bindUtf16AsUtf8(sqlite3_stmt *stmt, int index, QStringView text)
     if (text.size() <= Short) {
         char ascii[Short];
         if (narrowAscii(text.utf16(), text.size(), ascii))
-            return sqlite3_bind_text64(stmt, index, ascii, sqlite3_uint64(text.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+            return sqlite3_bind_text64(stmt, index, ascii, sqlite3_uint64(text.size()), SQLITE_TRANSIENT,
+                                       SQLITE_UTF8);
     }
     const QByteArray utf8 = text.toUtf8();
     // A null QByteArray would bind SQL NULL; text binds '' at least.

@@ -618,7 +618,8 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
                 return s;
         }
         for (const QByteArray &sql : std::as_const(*indexes)) {
-            if (Status s = ReadSql::exec(handle, sql.constData(), QStringLiteral("index the rebuilt projections and restore their triggers")); !s)
+            const QString doing = QStringLiteral("index the rebuilt projections and restore their triggers");
+            if (Status s = ReadSql::exec(handle, sql.constData(), doing); !s)
                 return s;
         }
         m_revenue->setFigureSource({});

@@ -367,7 +367,8 @@ SqliteEventStore::Payload RevenueProjection::payloadOf(const QString &t) const
     using P = SqliteEventStore::Payload;
     if (m_figures)
         return P::None;  // the invoice fold of the same replay reads them (apply())
-    const bool reads = !Wire::Event::isKnown(t) || t == Wire::Event::InvoiceStatusSet || t == Wire::Event::PaymentRecorded;
+    const bool reads =
+        !Wire::Event::isKnown(t) || t == Wire::Event::InvoiceStatusSet || t == Wire::Event::PaymentRecorded;
     return reads ? P::Parsed : P::None;
 }
 

@@ -169,8 +169,6 @@ private slots:
         QCOMPARE(all.last().payload, scanned.at(9).payload);
     }
 
-    // SQLite keeps no memory statistics in a program that uses the store (they cost a
-    // process-wide mutex per allocation): the store turned them off before SQLite started.
     // Text is bound as UTF-8 however it is made of: the ASCII shortcut (sixteen code units at a
     // time) hands over exactly the ASCII strings and leaves every other one to Qt's conversion.
     void bindsTextAsUtf8()
@@ -185,7 +183,8 @@ private slots:
             sqlite3_reset(stmt);
             if (bindUtf16AsUtf8(stmt, 1, text) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW)
                 return QByteArray("(failed)");
-            return QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)), sqlite3_column_bytes(stmt, 0));
+            return QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)),
+                              sqlite3_column_bytes(stmt, 0));
         };
         const QList<QString> odd = {QStringLiteral("\u0080"), QStringLiteral("é"), QStringLiteral("\u00ff"),
                                     QStringLiteral("\u0100"), QStringLiteral("€"), QString(QChar(0xff80)),
@@ -246,6 +245,8 @@ private slots:
         QCOMPARE(second.first().type, QStringLiteral("Named"));
     }
 
+    // SQLite keeps no memory statistics in a program that uses the store (they cost a
+    // process-wide mutex per allocation): the store turned them off before SQLite started.
     void sqliteKeepsNoMemoryStatistics()
     {
         auto store = open(QStringLiteral("memstatus.sqlite"));
