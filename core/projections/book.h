@@ -16,6 +16,7 @@
 namespace Billstream {
 
 class SqliteEventStore;
+class Upcasters;
 
 // "1234.50" for 123450 minor units with 2 digits; exact for any 38-digit amount.
 QString formatMinorUnits(Int128 minorUnits, int digits);
@@ -138,7 +139,8 @@ QStringList invoiceStatusFilters();
 
 // One tenant's book, live or as it stood at a point of the log. An as-of book is computed
 // once into temporary tables of the connection (dropped when the last copy of the Book goes),
-// from the history the inline projections keep; the live tables are never touched.
+// from the live rows that held then, the customers' superseded versions and, for invoices
+// changed since, their events up to then; the live tables are never touched.
 class Book
 {
 public:
@@ -146,10 +148,13 @@ public:
     static Result<Book> live(SqliteEventStore &store, const QString &tenantId, const QDate &today);
     // As of a recorded time: every event recorded at or before `time` (CLI.md); OVERDUE is
     // judged at that time's date.
-    static Result<Book> asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time);
-    // As of a position of the log, rounded to the end of its recorded millisecond (history keeps
-    // one version per recorded time, and as of a time includes everything recorded then).
-    static Result<Book> asOfPosition(SqliteEventStore &store, const QString &tenantId, qint64 position);
+    // Invoices changed since are folded from the log with `upcasters` (the read side's).
+    static Result<Book> asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
+                             const Upcasters *upcasters = nullptr);
+    // As of a position of the log, rounded to the end of its recorded millisecond (a version
+    // spans one recorded time, and as of a time includes everything recorded then).
+    static Result<Book> asOfPosition(SqliteEventStore &store, const QString &tenantId, qint64 position,
+                                     const Upcasters *upcasters = nullptr);
     // The last position recorded at or before `time` (0: before the first event).
     static Result<qint64> positionAt(SqliteEventStore &store, const QDateTime &time);
 

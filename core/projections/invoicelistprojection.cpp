@@ -31,15 +31,6 @@ constexpr const char *Schema =
     // the rows that are not DELETED, so the first page of 100k invoices reads no table row.
     "CREATE INDEX IF NOT EXISTS invoice_list_by_created ON invoice_list (tenant, created_at, status);"
     "CREATE INDEX IF NOT EXISTS invoice_list_by_customer ON invoice_list (tenant, customer_id);"
-    "CREATE TABLE IF NOT EXISTS invoice_list_history ("
-    " tenant TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL, customer_id TEXT NOT NULL,"
-    " status TEXT NOT NULL, issue_date TEXT, due_date TEXT, currency TEXT NOT NULL, digits INTEGER NOT NULL,"
-    " net NOT NULL, tax NOT NULL, total NOT NULL, paid NOT NULL, due NOT NULL,"
-    " notes TEXT NOT NULL, line_count INTEGER NOT NULL, version INTEGER NOT NULL,"
-    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-    " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL);"
-    // As of P needs the versions with valid_to > P; they are appended in valid_to order.
-    "CREATE INDEX IF NOT EXISTS invoice_list_history_by_end ON invoice_list_history (tenant, valid_to);"
     "CREATE TABLE IF NOT EXISTS invoice_list_customers ("
     " tenant TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
     " invoice_count INTEGER NOT NULL, PRIMARY KEY (tenant, customer_id)) WITHOUT ROWID;"
@@ -76,6 +67,7 @@ constexpr const char *DropSchema =
     "DROP TABLE IF EXISTS invoice_list_fts;"
     "DROP TABLE IF EXISTS invoice_list_search_state;"
     "DROP TABLE IF EXISTS invoice_list;"
+    // Schema 3 and older kept every superseded version (schema 4 folds them from the log).
     "DROP TABLE IF EXISTS invoice_list_history;"
     "DROP TABLE IF EXISTS invoice_list_customers;"
     "DROP TABLE IF EXISTS invoice_list_balances;";
@@ -109,22 +101,6 @@ constexpr const char *SqlUpdate = "UPDATE invoice_list SET " BILLSTREAM_ROW_SET 
 
 constexpr const char *SqlSetCustomer =
     "UPDATE invoice_list SET customer_id = ?3, customer_name = ?4 WHERE tenant = ?1 AND id = ?2";
-
-#define BILLSTREAM_HISTORY_COLUMNS \
-    "tenant, id, number, customer_id, status, issue_date, due_date, currency, digits, net, tax, total, paid, due," \
-    " notes, line_count, version, created_at, updated_at, valid_from"
-
-constexpr const char *SqlHistoryGuarded =
-    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
-    " SELECT " BILLSTREAM_HISTORY_COLUMNS ", ?3 FROM invoice_list"
-    " WHERE tenant = ?1 AND id = ?2 AND version = ?4 AND last_event_id = ?5";
-constexpr const char *SqlHistory =
-    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
-    " SELECT " BILLSTREAM_HISTORY_COLUMNS ", ?3 FROM invoice_list WHERE tenant = ?1 AND id = ?2";
-
-constexpr const char *SqlHistoryValues =
-    "INSERT INTO invoice_list_history (" BILLSTREAM_HISTORY_COLUMNS ", valid_to)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?22, ?19, ?20, ?21)";
 
 constexpr const char *SqlCustomerName =
     "SELECT name, version FROM invoice_list_customers WHERE tenant = ?1 AND customer_id = ?2";
@@ -162,8 +138,8 @@ InvoiceListProjection::~InvoiceListProjection() = default;
 
 QStringList InvoiceListProjection::tables()
 {
-    return {QStringLiteral("invoice_list"), QStringLiteral("invoice_list_history"),
-            QStringLiteral("invoice_list_customers"), QStringLiteral("invoice_list_balances")};
+    return {QStringLiteral("invoice_list"), QStringLiteral("invoice_list_customers"),
+            QStringLiteral("invoice_list_balances")};
 }
 
 Status InvoiceListProjection::createSchema(QSqlDatabase &db)
@@ -322,18 +298,10 @@ Status InvoiceListProjection::applyInvoice(QSqlDatabase &db, sqlite3 *h, const R
     const InvoiceRow before = cached->row;
     folded.validFrom = cached->validFrom;
 
-    // A change at a later recorded time keeps the superseded version for as-of reads; changes
-    // within one recorded millisecond are one step of history (as of T sees all or none).
-    if (before.updatedAtMs != timeMs) {
-        bool written = false;
-        if (Status s = writeHistory(db, h, e1.tenantId, e1.streamId, e1.position, true, before.version, before.lastEventId,
-                                    &written);
-            !s)
-            return s;
-        if (!written)
-            return otherwise();
+    // A change at a later recorded time starts a new version (as of an earlier time, the book
+    // folds the invoice from the log); changes within one recorded millisecond are one version.
+    if (before.updatedAtMs != timeMs)
         folded.validFrom = e1.position;
-    }
     auto changed = updateRow(db, h, e1, folded.row, folded.validFrom, &before);
     if (!changed)
         return fail(changed.error());
@@ -462,13 +430,7 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
         if (Status s = adjustCustomer(db, h, e.tenantId, {}, contributionOf(folded.row)); !s)
             return s;
     } else {
-        folded.validFrom = rowValidFrom;
-        if (rowUpdatedAt != timeMs) {
-            bool written = false;
-            if (Status s = writeHistory(db, h, e.tenantId, e.streamId, e.position, false, 0, {}, &written); !s)
-                return s;
-            folded.validFrom = e.position;
-        }
+        folded.validFrom = rowUpdatedAt != timeMs ? e.position : rowValidFrom;
         if (auto r = updateRow(db, h, e, folded.row, folded.validFrom, nullptr); !r)
             return fail(r.error());
         if (folded.row.customerId != beforeRow.customerId) {
@@ -479,27 +441,6 @@ Status InvoiceListProjection::applySlow(QSqlDatabase &db, sqlite3 *h, const Reco
             return s;
     }
     m_cache.put(e.tenantId, e.streamId, std::move(folded));
-    return {};
-}
-
-Status InvoiceListProjection::writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
-                                           qint64 validTo, bool guarded, qint64 guardVersion,
-                                           const QString &guardEventId, bool *written)
-{
-    auto ins = m_sql.get(db, guarded ? SqlHistoryGuarded : SqlHistory);
-    if (!ins)
-        return fail(ins.error());
-    ins->bind(1, tenant);
-    ins->bind(2, id);
-    ins->bind(3, validTo);
-    if (guarded) {
-        ins->bind(4, guardVersion);
-        ins->bind(5, guardEventId);
-    }
-    auto changed = ReadSql::run(*ins, h, "keep the history of an invoice");
-    if (!changed)
-        return fail(changed.error());
-    *written = *changed > 0;
     return {};
 }
 
@@ -702,18 +643,10 @@ void InvoiceListProjection::abortBulk()
     m_foldFailed = false;
 }
 
-// A replay's batch as prepare() leaves it for the writing thread: the versions it superseded
-// and what the revenue takes from the batch's events.
+// A replay's batch as prepare() leaves it for the writing thread: what the revenue takes from
+// the batch's events.
 struct InvoiceListProjection::Prepared final : ReplayPrepared
 {
-    struct History
-    {
-        QString tenant;
-        InvoiceRow row;
-        qint64 validFrom = 0;
-        qint64 validTo = 0;
-    };
-    std::vector<History> history;
     std::vector<std::pair<qint64, RevenueFact>> facts;  // by position, ascending
     std::optional<Error> error;                          // the fold stopped here
 };
@@ -744,27 +677,13 @@ std::unique_ptr<ReplayPrepared> InvoiceListProjection::prepare(const QList<Recor
     return prepared;
 }
 
-Status InvoiceListProjection::applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared)
+Status InvoiceListProjection::applyPrepared(QSqlDatabase &, ReplayPrepared &prepared)
 {
     auto &p = static_cast<Prepared &>(prepared);
     m_applying = &p;
     m_figureAt = 0;
     if (p.error)
         return fail(*p.error);
-    sqlite3 *h = ReadSql::handleOf(db);
-    for (const Prepared::History &v : p.history) {
-        auto ins = m_sql.get(db, SqlHistoryValues);
-        if (!ins)
-            return fail(ins.error());
-        bindRow(*ins, v.row, 3);
-        ins->bind(1, v.tenant);
-        ins->bind(2, v.row.id);
-        ins->bind(20, v.validFrom);
-        ins->bind(21, v.validTo);
-        ins->bind(22, v.row.createdAtMs);
-        if (auto r = ReadSql::run(*ins, h, "keep the history of an invoice"); !r)
-            return fail(r.error());
-    }
     return {};
 }
 
@@ -887,11 +806,8 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     b.recent = m_recent.begin();
 
     if (!continues) {
-        if (b.row.version != 0 && b.row.updatedAtMs != timeMs) {
-            // The version superseded at a later recorded time joins the history.
-            m_preparing->history.push_back({b.tenant, b.row, b.validFrom, e.position});
-            b.validFrom = e.position;
-        }
+        if (b.row.version != 0 && b.row.updatedAtMs != timeMs)
+            b.validFrom = e.position;  // a new version, at a later recorded time
         m_pending = at;
         m_pendingTimeMs = timeMs;
         m_pendingAmounts = false;

@@ -19,8 +19,6 @@ namespace Billstream {
 // The invoice list (inline): one row per invoice of each tenant, updated by delta in the append
 // transaction, plus what the list needs around it:
 //   invoice_list           the rows (amounts as minor units with the currency's digits)
-//   invoice_list_history   every superseded version of a row with [valid_from, valid_to)
-//                          positions, for the whole book as of any recorded time
 //   invoice_list_fts       FTS5 trigram index over number, customer name and notes
 //   invoice_list_customers customer names (for the rows) and invoice counts per customer
 //   invoice_list_balances  open balance per customer and currency
@@ -31,7 +29,10 @@ class InvoiceListProjection final : public BulkProjection
 public:
     // 3: (tenant, id) unique through an index of its own instead of a table constraint, so
     //    that a rebuild appends the rows and builds the index once, sorted, at the end.
-    static constexpr int SchemaVersion = 3;
+    // 4: no table of superseded versions (invoice_list_history): a row's valid_from says since
+    //    when it holds, and the book as of an earlier time folds the few invoices changed since
+    //    from the log (Book::asOfPosition).
+    static constexpr int SchemaVersion = 4;
     static QString projectionName() { return QStringLiteral("invoice_list"); }
 
     InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters);
@@ -49,8 +50,8 @@ public:
     void abortBulk() override;
     SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
 
-    // A replay folds the invoices on a thread of its own (prepare()); the writing thread writes
-    // the superseded versions (applyPrepared()) and, at the end, the rows.
+    // A replay folds the invoices on a thread of its own (prepare()); the writing thread takes
+    // the revenue's facts from each batch (applyPrepared()) and writes the rows at the end.
     std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
     Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
     void finishPrepare() override;
@@ -67,6 +68,10 @@ public:
     // The tables this projection owns, for verify and maintenance.
     static QStringList tables();
 
+    // Binds a row's values as ?first.. in the order of the list's columns from `number` to
+    // `updated_at` (?first + 15 is last_event_id), for this list's statements and the book's.
+    static void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
+
 private:
     // [begin, end): one invoice's consecutive versions with one recorded time.
     Status applyInvoice(QSqlDatabase &db, sqlite3 *h, const RecordedEvent *begin, const RecordedEvent *end);
@@ -81,14 +86,11 @@ private:
     // last event (0 rows changed otherwise).
     Result<int> updateRow(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &row, qint64 validFrom,
                           const InvoiceRow *guard);
-    Status writeHistory(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id, qint64 validTo,
-                        bool guarded, qint64 guardVersion, const QString &guardEventId, bool *written);
     Status adjustCustomer(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const CustomerContribution &before,
                           const CustomerContribution &after);
     Result<QString> customerName(QSqlDatabase &db, const QString &tenant, const QString &customerId);
     Status setCustomerName(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &id,
                            const QString &customerId);
-    void bindRow(ReadSql::Stmt &s, const InvoiceRow &row, int first);
     Result<InvoiceState> refold(EventStore &log, const RecordedEvent &e, qint64 *createdAt);
 
     // Bulk replay, folded on the preparing thread (prepare()) and handed to the writing thread

@@ -210,7 +210,7 @@ private slots:
         QVERIFY(QFile::copy(m_store, path));
         const QByteArray before = cli(path, {s("list"), s("invoices"), s("--format"), s("json")}).out;
         const QByteArray customersBefore = cli(path, {s("list"), s("customers"), s("--format"), s("csv")}).out;
-        dropTables(path, "DROP TABLE invoice_list; DROP TABLE invoice_list_history; DROP TABLE customer_list;"
+        dropTables(path, "DROP TABLE invoice_list; DROP TABLE customer_list;"
                          " DROP TABLE invoice_list_balances; DROP TABLE activity");
         CliRun r = cli(path, {s("rebuild")});
         QCOMPARE(r.exitCode, 0);

@@ -180,7 +180,9 @@ private slots:
     void partlyPaid()
     {
         const Book b = bookAsOf("2026-03-01T00:00:00.000Z");
-        QCOMPARE(invoiceLines(b).first(), s("i1 INV-2026-0001 PARTIALLY_PAID 238.00 100.00 138.00 overdue Anna Berg"));
+        const QStringList lines = invoiceLines(b);
+        QVERIFY(!lines.isEmpty());
+        QCOMPARE(lines.first(), s("i1 INV-2026-0001 PARTIALLY_PAID 238.00 100.00 138.00 overdue Anna Berg"));
         QCOMPARE(customerLines(b), (QStringList{s("c1 Anna Berg 2 [EUR=138.00]"), s("c2 Bruno Cole 1 [JPY=3300]")}));
         // 20 and 18 days past due.
         QCOMPARE(agingLines(b), (QStringList{s("EUR 0.00 138.00 0.00 0.00 0.00 138.00"), s("JPY 0 3300 0 0 0 3300")}));
@@ -189,7 +191,9 @@ private slots:
     void paidAndRenamed()
     {
         // The day before the rename the invoices still show the old name.
-        QVERIFY(invoiceLines(bookAsOf("2026-03-19T23:59:59.999Z")).first().endsWith(s(" Anna Berg")));
+        const QStringList before = invoiceLines(bookAsOf("2026-03-19T23:59:59.999Z"));
+        QVERIFY(!before.isEmpty());
+        QVERIFY(before.first().endsWith(s(" Anna Berg")));
         const Book b = bookAsOf("2026-03-25T00:00:00.000Z");
         const QStringList lines = invoiceLines(b);
         QCOMPARE(lines.size(), 3);
