@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace Billstream {
 
 using ReadSql::ResetGuard;
@@ -94,7 +96,21 @@ Status RevenueProjection::addToMonth(QSqlDatabase &db, sqlite3 *h, const QString
                                      Int128 total, Int128 received)
 {
     if (m_bulk) {
-        Month &m = m_bulkMonths[{tenant, month, currency}];
+        // A replay meets the same few months again and again (the log is in time order): the
+        // last ones are looked up by a compare, not in the map.
+        Month *found = nullptr;
+        for (const RecentMonth &r : m_recentMonths) {
+            if (r.month && r.tenant == tenant && r.monthName == month && r.currency == currency) {
+                found = r.month;
+                break;
+            }
+        }
+        if (!found) {
+            found = &m_bulkMonths[{tenant, month, currency}];
+            std::rotate(m_recentMonths.rbegin(), m_recentMonths.rbegin() + 1, m_recentMonths.rend());
+            m_recentMonths.front() = RecentMonth{tenant, month, currency, found};
+        }
+        Month &m = *found;
         m.digits = digits;
         m.count += count;
         m.sums[0] += net;
@@ -333,6 +349,7 @@ Status RevenueProjection::beginBulk(QSqlDatabase &)
 void RevenueProjection::abortBulk()
 {
     m_bulk = false;
+    m_recentMonths = {};
     m_bulkMonths.clear();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMap>
+#include <array>
 #include <functional>
 #include <tuple>
 
@@ -70,6 +71,14 @@ private:
         Int128 sums[4] = {0, 0, 0, 0};
     };
     QMap<std::tuple<QString, QString, QString>, Month> m_bulkMonths;  // tenant, month, currency
+    struct RecentMonth
+    {
+        QString tenant;
+        QString monthName;
+        QString currency;
+        Month *month = nullptr;  // in m_bulkMonths (whose nodes stay where they are)
+    };
+    std::array<RecentMonth, 8> m_recentMonths;                         // most recent first
     QHash<int, QString> m_months;                                      // year * 12 + month - 1
 };
 
