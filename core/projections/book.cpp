@@ -756,18 +756,20 @@ Result<QList<RevenueRow>> Book::revenue() const
             return fail(read.error());
         return result;
     }
-    const qint64 p = d->revenuePosition;
+    // Invoiced: the invoices issued and not void as of then, by issue month (their figures
+    // are frozen at the issue). Received: the payments recorded up to then, as far as the
+    // revenue projection got.
     {
         auto q = prepare(h,
-                         QStringLiteral("SELECT month, currency, digits, net, tax, total FROM main.revenue_invoices"
-                                        " WHERE tenant = ?1 AND issued_position <= ?2 AND (voided_position IS NULL OR"
-                                        " voided_position > ?2)"),
+                         QStringLiteral("SELECT substr(issue_date, 1, 7), currency, digits, net, tax, total FROM %1"
+                                        " WHERE tenant = ?1 AND status IN ('ISSUED', 'SENT', 'PARTIALLY_PAID', 'PAID')"
+                                        " AND issue_date IS NOT NULL")
+                             .arg(d->invoices),
                          doing);
         if (!q)
             return fail(q.error());
         ReadSql::Stmt v = (*q)->view();
         v.bind(1, d->tenant);
-        v.bind(2, p);
         const Status read = eachRow(v, h, doing, [&] {
             RevenueRow &r = rows[{v.text(0), v.text(1)}];
             r.month = v.text(0);
@@ -790,7 +792,7 @@ Result<QList<RevenueRow>> Book::revenue() const
             return fail(q.error());
         ReadSql::Stmt v = (*q)->view();
         v.bind(1, d->tenant);
-        v.bind(2, p);
+        v.bind(2, d->revenuePosition);
         const Status read = eachRow(v, h, doing, [&] {
             RevenueRow &r = rows[{v.text(0), v.text(1)}];
             r.month = v.text(0);

@@ -827,7 +827,8 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
             finishPending();
             m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Issued, b.row, {}});
         } else if (b.state->status == InvoiceStatus::Void) {
-            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Voided, {}, {}});
+            // The figures as issued (frozen since; the VOID's own command is still open).
+            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Voided, b.row, {}});
         }
     } else if (e.type == Wire::Event::PaymentRecorded && !b.state->payments.isEmpty()) {
         finishPending();

@@ -23,15 +23,13 @@ QStringList keyColumns(const QString &table)
 {
     static const QHash<QString, QStringList> keys = {
         {QStringLiteral("invoice_list"), {QStringLiteral("tenant"), QStringLiteral("id")}},
-        {QStringLiteral("invoice_list_history"), {QStringLiteral("tenant"), QStringLiteral("id"), QStringLiteral("valid_from")}},
         {QStringLiteral("invoice_list_customers"), {QStringLiteral("tenant"), QStringLiteral("customer_id")}},
         {QStringLiteral("invoice_list_balances"),
          {QStringLiteral("tenant"), QStringLiteral("customer_id"), QStringLiteral("currency")}},
         {QStringLiteral("customer_list"), {QStringLiteral("tenant"), QStringLiteral("id")}},
         {QStringLiteral("customer_list_history"), {QStringLiteral("tenant"), QStringLiteral("id"), QStringLiteral("valid_from")}},
-        {QStringLiteral("revenue_invoices"), {QStringLiteral("tenant"), QStringLiteral("invoice_id")}},
-        {QStringLiteral("revenue_payments"),
-         {QStringLiteral("tenant"), QStringLiteral("invoice_id"), QStringLiteral("payment_id")}},
+        {QStringLiteral("revenue_applied"), {QStringLiteral("tenant"), QStringLiteral("position")}},
+        {QStringLiteral("revenue_payments"), {QStringLiteral("tenant"), QStringLiteral("position")}},
         {QStringLiteral("revenue_by_month"), {QStringLiteral("tenant"), QStringLiteral("month"), QStringLiteral("currency")}},
         {QStringLiteral("activity"), {QStringLiteral("position")}},
     };

@@ -13,39 +13,30 @@ using ReadSql::ResetGuard;
 
 namespace {
 
+// Every event the report counted is kept by its position, so an event applied again changes
+// nothing, and a replay appends these rows in key order.
 constexpr const char *Schema =
-    "CREATE TABLE IF NOT EXISTS revenue_invoices ("
-    " tenant TEXT NOT NULL, invoice_id TEXT NOT NULL, issue_date TEXT NOT NULL, month TEXT NOT NULL,"
-    " currency TEXT NOT NULL, digits INTEGER NOT NULL, net NOT NULL, tax NOT NULL, total NOT NULL,"
-    " issued_position INTEGER NOT NULL, voided_position INTEGER,"
-    " PRIMARY KEY (tenant, invoice_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS revenue_applied ("
+    " tenant TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (tenant, position)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS revenue_payments ("
-    " tenant TEXT NOT NULL, invoice_id TEXT NOT NULL, payment_id TEXT NOT NULL, position INTEGER NOT NULL,"
-    " date TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, digits INTEGER NOT NULL, amount NOT NULL,"
-    " PRIMARY KEY (tenant, invoice_id, payment_id)) WITHOUT ROWID;"
+    " tenant TEXT NOT NULL, position INTEGER NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL,"
+    " digits INTEGER NOT NULL, amount NOT NULL, PRIMARY KEY (tenant, position)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS revenue_by_month ("
     " tenant TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, digits INTEGER NOT NULL,"
     " invoice_count INTEGER NOT NULL, net NOT NULL, tax NOT NULL, total NOT NULL, received NOT NULL,"
     " PRIMARY KEY (tenant, month, currency)) WITHOUT ROWID;";
 
-constexpr const char *DropSchema = "DROP TABLE IF EXISTS revenue_invoices; DROP TABLE IF EXISTS revenue_payments;"
-                                   " DROP TABLE IF EXISTS revenue_by_month;";
+// revenue_invoices: schema 1's issued invoices, one row each (schema 2 counts them in the book).
+constexpr const char *DropSchema = "DROP TABLE IF EXISTS revenue_invoices; DROP TABLE IF EXISTS revenue_applied;"
+                                   " DROP TABLE IF EXISTS revenue_payments; DROP TABLE IF EXISTS revenue_by_month;";
 
 constexpr const char *SqlInvoiceFigures =
     "SELECT currency, digits, net, tax, total, issue_date FROM invoice_list WHERE tenant = ?1 AND id = ?2";
-constexpr const char *SqlInsertInvoice =
-    "INSERT INTO revenue_invoices (tenant, invoice_id, issue_date, month, currency, digits, net, tax, total,"
-    " issued_position, voided_position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"
-    " ON CONFLICT (tenant, invoice_id) DO NOTHING";
-constexpr const char *SqlFindInvoice =
-    "SELECT month, currency, digits, net, tax, total FROM revenue_invoices"
-    " WHERE tenant = ?1 AND invoice_id = ?2 AND voided_position IS NULL";
-constexpr const char *SqlVoidInvoice =
-    "UPDATE revenue_invoices SET voided_position = ?3 WHERE tenant = ?1 AND invoice_id = ?2"
-    " AND voided_position IS NULL";
+constexpr const char *SqlApplied =
+    "INSERT INTO revenue_applied (tenant, position) VALUES (?1, ?2) ON CONFLICT (tenant, position) DO NOTHING";
 constexpr const char *SqlInsertPayment =
-    "INSERT INTO revenue_payments (tenant, invoice_id, payment_id, position, date, month, currency, digits, amount)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (tenant, invoice_id, payment_id) DO NOTHING";
+    "INSERT INTO revenue_payments (tenant, position, month, currency, digits, amount)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant, position) DO NOTHING";
 constexpr const char *SqlMonthGet =
     "SELECT invoice_count, net, tax, total, received FROM revenue_by_month"
     " WHERE tenant = ?1 AND month = ?2 AND currency = ?3";
@@ -77,7 +68,7 @@ RevenueProjection::~RevenueProjection() = default;
 
 QStringList RevenueProjection::tables()
 {
-    return {QStringLiteral("revenue_invoices"), QStringLiteral("revenue_payments"), QStringLiteral("revenue_by_month")};
+    return {QStringLiteral("revenue_applied"), QStringLiteral("revenue_payments"), QStringLiteral("revenue_by_month")};
 }
 
 Status RevenueProjection::createSchema(QSqlDatabase &db)
@@ -184,7 +175,7 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         case RevenueFact::Kind::Issued:
             return applyIssued(db, h, event, fact->figures);
         case RevenueFact::Kind::Voided:
-            return applyVoid(db, h, event);
+            return applyVoid(db, h, event, fact->figures);
         case RevenueFact::Kind::Payment:
             return applyPayment(db, h, event, fact->figures, fact->payment);
         }
@@ -201,14 +192,13 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     // The domain reads the event's payload; folding it onto an empty state gives its status
     // or payment without re-implementing the wire format.
     const InvoiceState delta = evolveInvoice(InvoiceState{}, e);
-    if (statusSet && delta.status == InvoiceStatus::Void)
-        return applyVoid(db, h, e);
-    if (statusSet && delta.status != InvoiceStatus::Issued)
+    const bool voided = statusSet && delta.status == InvoiceStatus::Void;
+    if (statusSet && !voided && delta.status != InvoiceStatus::Issued)
         return {};
     if (!statusSet && delta.payments.isEmpty())
         return {};
 
-    // ISSUED or a payment: the invoice's frozen figures, from the invoice list.
+    // ISSUED, VOID or a payment: the invoice's frozen figures, from the invoice list.
     InvoiceRow figures;
     {
         auto fig = m_sql.get(db, SqlInvoiceFigures);
@@ -232,69 +222,45 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         figures.total = fig->amount(4);
         figures.issueDate = fig->date(5);
     }
+    if (voided)
+        return applyVoid(db, h, e, figures);
     if (statusSet)
         return applyIssued(db, h, e, figures);
     return applyPayment(db, h, e, figures, delta.payments.constLast());
 }
 
-Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
+// Whether the event at e's position is counted now (false: it was before).
+Result<bool> RevenueProjection::countOnce(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
 {
-    QString month, currency;
-    int digits = 0;
-    Int128 net = 0, tax = 0, total = 0;
-    {
-        auto find = m_sql.get(db, SqlFindInvoice);
-        if (!find)
-            return fail(find.error());
-        ResetGuard guard(*find);
-        find->bind(1, e.tenantId);
-        find->bind(2, e.streamId);
-        const int rc = find->step();
-        if (rc == SQLITE_DONE)
-            return {};  // never issued here, or voided before
-        if (rc != SQLITE_ROW)
-            return fail(atPosition(ReadSql::sqlError(h, rc, QString::fromLatin1(Doing)), e.position));
-        month = find->text(0);
-        currency = find->text(1);
-        digits = int(find->int64(2));
-        net = find->amount(3);
-        tax = find->amount(4);
-        total = find->amount(5);
-    }
-    auto upd = m_sql.get(db, SqlVoidInvoice);
-    if (!upd)
-        return fail(upd.error());
-    upd->bind(1, e.tenantId);
-    upd->bind(2, e.streamId);
-    upd->bind(3, e.position);
-    if (auto r = ReadSql::run(*upd, h, Doing); !r)
+    auto ins = m_sql.get(db, SqlApplied);
+    if (!ins)
+        return fail(ins.error());
+    ins->bind(1, e.tenantId);
+    ins->bind(2, e.position);
+    auto r = ReadSql::run(*ins, h, Doing);
+    if (!r)
         return fail(atPosition(r.error(), e.position));
-    return addToMonth(db, h, e.tenantId, month, currency, digits, -1, -net, -tax, -total, 0);
+    return *r > 0;
+}
+
+Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
+{
+    if (!figures.issueDate.isValid())
+        return {};  // never issued (an invoice is voided once, after its issue: DOMAIN.md)
+    const Result<bool> fresh = countOnce(db, h, e);
+    if (!fresh || !*fresh)
+        return fresh ? Status{} : fail(fresh.error());
+    return addToMonth(db, h, e.tenantId, monthOf(figures.issueDate), figures.currency, figures.digits, -1,
+                      -figures.net, -figures.tax, -figures.total, 0);
 }
 
 Status RevenueProjection::applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
 {
-    auto ins = m_sql.get(db, SqlInsertInvoice);
-    if (!ins)
-        return fail(ins.error());
-    const QString &month = monthOf(figures.issueDate);
-    ins->bind(1, e.tenantId);
-    ins->bind(2, e.streamId);
-    ins->bindDate(3, figures.issueDate);
-    ins->bind(4, month);
-    ins->bind(5, figures.currency);
-    ins->bind(6, figures.digits);
-    ins->bindAmount(7, figures.net);
-    ins->bindAmount(8, figures.tax);
-    ins->bindAmount(9, figures.total);
-    ins->bind(10, e.position);
-    auto r = ReadSql::run(*ins, h, Doing);
-    if (!r)
-        return fail(atPosition(r.error(), e.position));
-    if (*r == 0)
-        return {};  // applied before
-    return addToMonth(db, h, e.tenantId, month, figures.currency, figures.digits, 1, figures.net, figures.tax,
-                      figures.total, 0);
+    const Result<bool> fresh = countOnce(db, h, e);
+    if (!fresh || !*fresh)
+        return fresh ? Status{} : fail(fresh.error());
+    return addToMonth(db, h, e.tenantId, monthOf(figures.issueDate), figures.currency, figures.digits, 1, figures.net,
+                      figures.tax, figures.total, 0);
 }
 
 Status RevenueProjection::applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
@@ -311,14 +277,11 @@ Status RevenueProjection::applyPayment(QSqlDatabase &db, sqlite3 *h, const Recor
     if (!ins)
         return fail(ins.error());
     ins->bind(1, e.tenantId);
-    ins->bind(2, e.streamId);
-    ins->bind(3, payment.paymentId);
-    ins->bind(4, e.position);
-    ins->bindDate(5, payment.date);
-    ins->bind(6, month);
-    ins->bind(7, figures.currency);
-    ins->bind(8, figures.digits);
-    ins->bindAmount(9, amount->minorUnits());
+    ins->bind(2, e.position);
+    ins->bind(3, month);
+    ins->bind(4, figures.currency);
+    ins->bind(5, figures.digits);
+    ins->bindAmount(6, amount->minorUnits());
     auto r = ReadSql::run(*ins, h, Doing);
     if (!r)
         return fail(atPosition(r.error(), e.position));

@@ -14,18 +14,20 @@
 namespace Billstream {
 
 // Revenue by month and currency (async, behind a checkpoint):
-//   revenue_invoices  one row per issued invoice: issue month, currency, net/tax/total, the
-//                     position it was issued at and, once voided, the position of the VOID
-//   revenue_payments  one row per payment: payment date's month, amount, position
 //   revenue_by_month  the sums per (tenant, month, currency), kept by delta for the live report
+//   revenue_payments  one row per payment, by its position: payment date's month, amount
+//   revenue_applied   the positions of the ISSUED and VOID events counted (each counts once)
 // "Invoiced" counts issued invoices by issue month, less those voided; "received" counts
-// payments by the month of their payment date. The positions make the report exact as of any
-// point of the log without a replay. An issued invoice's content is frozen (DOMAIN.md), so its
-// totals are read from the invoice list, an inline projection always at or past this one.
+// payments by the month of their payment date. An issued invoice's content is frozen
+// (DOMAIN.md), so its totals are read from the invoice list, an inline projection always at or
+// past this one. As of an earlier point, the book counts the invoices it holds then (issued and
+// not void) and the payments up to then (Book::revenue()).
 class RevenueProjection final : public BulkProjection
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    // 2: issued invoices are no longer kept one row each (revenue_invoices); the book as of a
+    //    time counts its own invoice rows. Payments keyed by position.
+    static constexpr int SchemaVersion = 2;
     static QString projectionName() { return QStringLiteral("revenue"); }
 
     explicit RevenueProjection(std::shared_ptr<const Upcasters> upcasters);
@@ -51,7 +53,8 @@ public:
     static QStringList tables();
 
 private:
-    Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Result<bool> countOnce(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
+    Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
     Status applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
     Status applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
                         const Payment &payment);

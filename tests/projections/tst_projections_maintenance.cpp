@@ -88,7 +88,7 @@ constexpr const char *DropEverything =
     "DROP TABLE invoice_list_fts; DROP TABLE invoice_list;"
     " DROP TABLE invoice_list_customers; DROP TABLE invoice_list_balances; DROP TABLE invoice_list_search_state;"
     " DROP TABLE customer_list; DROP TABLE customer_list_history;"
-    " DROP TABLE revenue_invoices; DROP TABLE revenue_payments; DROP TABLE revenue_by_month; DROP TABLE activity;";
+    " DROP TABLE revenue_applied; DROP TABLE revenue_payments; DROP TABLE revenue_by_month; DROP TABLE activity;";
 
 } // namespace
 
@@ -192,15 +192,19 @@ private slots:
     // A projection built by another schema version is rebuilt when the store opens.
     void changedSchemaRebuildsOnOpen()
     {
-        // Schema 3 of the invoice list kept its superseded versions in a table of their own.
+        // Schema 3 of the invoice list kept its superseded versions in a table of their own,
+        // schema 1 of the revenue one row per issued invoice.
         QVERIFY(execSql(*t->store, "UPDATE invoice_list SET customer_name = 'stale';"
                                    " CREATE TABLE invoice_list_history (tenant TEXT, id TEXT, valid_to INTEGER);"
                                    " UPDATE projection_checkpoints SET schema_version = 3 WHERE name = 'invoice_list';"
+                                   " CREATE TABLE revenue_invoices (tenant TEXT, invoice_id TEXT);"
+                                   " UPDATE projection_checkpoints SET schema_version = 1 WHERE name = 'revenue';"
                                    " UPDATE activity SET last_position = position;"
                                    " UPDATE projection_checkpoints SET schema_version = 0 WHERE name = 'activity'"));
         QVERIFY(t->open());
         QCOMPARE(contents(*t->store), m_original);
         QVERIFY(!tableExists(*t->store, "invoice_list_history"));
+        QVERIFY(!tableExists(*t->store, "revenue_invoices"));
         auto status = t->readSide->status();
         QVERIFY(status);
         for (const ProjectionStatus &st : std::as_const(*status))

@@ -7,7 +7,9 @@
 // row guard) and one without (its appends are caught up by the kernel from the checkpoint).
 #include "projectiontesthelpers.h"
 
+#include "core/domain/currency.h"
 #include "core/domain/domainevents.h"
+#include "core/domain/money.h"
 #include "core/domain/invoice.h"
 #include "core/projections/book.h"
 #include "core/projections/invoicerow.h"
@@ -233,6 +235,7 @@ private:
         }
         QHash<QString, int> counts;
         QHash<QString, QMap<QString, Int128>> balances;
+        QMap<std::pair<QString, QString>, RevenueRow> revenue;  // month, currency
         int existing = 0;
         for (const QString &id : ids) {
             auto loaded = service.loadInvoice(tenant, id, at);
@@ -261,8 +264,35 @@ private:
                 ++counts[st.customerId];
             if (isOpenStatus(e.status))
                 balances[st.customerId][st.currency] += totals->due.minorUnits();
+            // Revenue: issued and not void, by issue month; payments by the month of their date.
+            const bool invoiced = st.status == InvoiceStatus::Issued || st.status == InvoiceStatus::Sent
+                || st.status == InvoiceStatus::PartiallyPaid || st.status == InvoiceStatus::Paid;
+            if (invoiced) {
+                RevenueRow &r = revenue[{st.issueDate.toString(QStringLiteral("yyyy-MM")), st.currency}];
+                r.invoiceCount += 1;
+                r.net += totals->net.minorUnits();
+                r.tax += totals->tax.minorUnits();
+                r.total += totals->total.minorUnits();
+            }
+            const std::optional<Currency> currency = Currency::find(st.currency);
+            for (const Payment &p : std::as_const(st.payments)) {
+                QVERIFY(currency);
+                const std::optional<Money> amount = Money::fromDecimalRounded(p.amount, *currency);
+                QVERIFY(amount);
+                revenue[{p.date.toString(QStringLiteral("yyyy-MM")), st.currency}].received += amount->minorUnits();
+            }
         }
         QCOMPARE(rows.size(), existing);
+
+        auto months = book.revenue();
+        QVERIFY(months);
+        QCOMPARE(months->size(), revenue.size());
+        for (const RevenueRow &m : std::as_const(*months)) {
+            const RevenueRow expected = revenue.value({m.month, m.currency});
+            QVERIFY2(m.invoiceCount == expected.invoiceCount && m.net == expected.net && m.tax == expected.tax
+                         && m.total == expected.total && m.received == expected.received,
+                     qPrintable(QStringLiteral("revenue of %1 in %2").arg(m.month, m.currency)));
+        }
 
         auto customers = book.customers({});
         QVERIFY(customers);
