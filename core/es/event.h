@@ -43,7 +43,7 @@ struct RecordedEvent
     QString type;
     int schemaVersion = 1;
     QJsonObject payload;
-    QByteArray payloadJson;    // only from SqliteEventStore::replay(): the payload as stored
+    QByteArray payloadJson;    // only from SqliteEventStore::replay() and readStreamUntilStored(): as stored
     EventMetadata metadata;
     QDateTime recordedAt;      // UTC, millisecond precision
     QByteArray hash;           // SHA-256 over content and the previous event's hash

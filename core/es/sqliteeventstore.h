@@ -62,6 +62,10 @@ public:
     };
     Status replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
                   const std::function<bool(RecordedEvent &)> &visit);
+    // readStreamUntil() with the payloads as stored (RecordedEvent::payloadJson) and without the
+    // hash: for folds that read the text (PayloadJson), such as the book as of a time.
+    Result<QList<RecordedEvent>> readStreamUntilStored(const QString &tenantId, const QString &streamId,
+                                                       const QDateTime &until);
     Result<qint64> headPosition() override;
     Result<std::optional<AppendResult>> findCommand(const QString &tenantId, const QString &commandId) override;
     Result<QString> claimHolder(const QString &tenantId, const QString &kind, const QString &value) override;

@@ -133,7 +133,10 @@ struct SqliteEventStore::Private
     Status writeCheckpoint(const QString &name, int schemaVersion, qint64 position);
 
     // Reads.
-    Result<QList<RecordedEvent>> collect(SqliteStatement &stmt, const QString &doing);
+    // Every row of `stmt`; with `storedPayloads`, the payload as stored and no hash.
+    Result<QList<RecordedEvent>> collect(SqliteStatement &stmt, const QString &doing, bool storedPayloads = false);
+    Result<QList<RecordedEvent>> streamUntil(const QString &tenantId, const QString &streamId, const QDateTime &until,
+                                             bool storedPayloads);
 
     // The head recorded outside the store (sqliteverify.cpp).
     QString anchorFile() const;

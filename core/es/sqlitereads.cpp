@@ -16,14 +16,22 @@
 
 namespace Billstream {
 
-Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement &stmt, const QString &doing)
+Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement &stmt, const QString &doing,
+                                                                bool storedPayloads)
 {
     StatementReset guard(stmt);
     QList<RecordedEvent> events;
     RowStrings strings;
     int rc = SQLITE_ROW;
-    while ((rc = stmt.step()) == SQLITE_ROW)
-        events.append(eventFromRow(stmt, strings));
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+        if (!storedPayloads) {
+            events.append(eventFromRow(stmt, strings));
+            continue;
+        }
+        RecordedEvent e = eventFromRow(stmt, strings, RowParts::Envelope);
+        e.payloadJson = stmt.textView(8).toByteArray();
+        events.append(std::move(e));
+    }
     if (rc != SQLITE_DONE)
         return fail(sqliteError(rc, doing));
     return events;
@@ -76,19 +84,31 @@ Result<QList<RecordedEvent>> SqliteEventStore::readStream(const QString &tenantI
     return d->collect(*s, QStringLiteral("read stream %1").arg(streamId));
 }
 
-Result<QList<RecordedEvent>> SqliteEventStore::readStreamUntil(const QString &tenantId, const QString &streamId,
-                                                               const QDateTime &until)
+Result<QList<RecordedEvent>> SqliteEventStore::Private::streamUntil(const QString &tenantId, const QString &streamId,
+                                                                    const QDateTime &until, bool storedPayloads)
 {
     if (!until.isValid())
         return fail(Error::usage(QStringLiteral("No valid time was given to read stream %1 until.").arg(streamId)));
     Error error;
-    SqliteStatement *s = d->statement(Sql::ReadStreamUntil, &error);
+    SqliteStatement *s = statement(Sql::ReadStreamUntil, &error);
     if (!s)
         return fail(error);
     s->bind(1, tenantId);
     s->bind(2, streamId);
     s->bind(3, until.toMSecsSinceEpoch());
-    return d->collect(*s, QStringLiteral("read stream %1 until %2").arg(streamId, formatTimestamp(until)));
+    return collect(*s, QStringLiteral("read stream %1 until %2").arg(streamId, formatTimestamp(until)), storedPayloads);
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readStreamUntil(const QString &tenantId, const QString &streamId,
+                                                               const QDateTime &until)
+{
+    return d->streamUntil(tenantId, streamId, until, false);
+}
+
+Result<QList<RecordedEvent>> SqliteEventStore::readStreamUntilStored(const QString &tenantId, const QString &streamId,
+                                                                     const QDateTime &until)
+{
+    return d->streamUntil(tenantId, streamId, until, true);
 }
 
 Result<QList<RecordedEvent>> SqliteEventStore::readAll(const QString &tenantId, qint64 fromPosition, int limit)

@@ -1,6 +1,7 @@
 #include "core/projections/book.h"
 
 #include "core/domain/domainevents.h"
+#include "core/es/payloadjson.h"
 #include "core/es/sqliteeventstore.h"
 #include "core/es/sqlitestatement.h"
 #include "core/es/upcasters.h"
@@ -201,8 +202,13 @@ Status foldChangedSince(SqliteEventStore &store, sqlite3 *h, const QString &tena
         return fail(q.error());
     ReadSql::Stmt ins = (*q)->view();
     const QDateTime until = QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC);
+    // The payloads as stored, read like the rebuild's fold does (PayloadJson); upcasters read
+    // parsed ones.
+    const bool upcast = upcasters && !upcasters->isEmpty();
+    PayloadJson payload;
     for (const QString &id : std::as_const(ids)) {
-        const Result<QList<RecordedEvent>> events = store.readStreamUntil(tenantId, id, until);
+        const Result<QList<RecordedEvent>> events =
+            upcast ? store.readStreamUntil(tenantId, id, until) : store.readStreamUntilStored(tenantId, id, until);
         if (!events)
             return fail(events.error());
         if (events->isEmpty())
@@ -213,10 +219,12 @@ Status foldChangedSince(SqliteEventStore &store, sqlite3 *h, const QString &tena
             const RecordedEvent &e = events->at(i);
             if (i == 0 || e.recordedAt != events->at(i - 1).recordedAt)
                 validFrom = e.position;
-            if (upcasters && !upcasters->isEmpty())
+            if (upcast) {
                 applyInvoiceEvent(state, upcasters->upcast(e));
-            else
-                applyInvoiceEvent(state, e);
+            } else {
+                payload.parse(e.payloadJson);
+                applyInvoiceEvent(state, e, payload);
+            }
         }
         const InvoiceRow row =
             invoiceRowFromState(state, events->constLast(), events->constFirst().recordedAt.toMSecsSinceEpoch());
