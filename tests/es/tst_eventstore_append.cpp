@@ -526,6 +526,18 @@ private slots:
         QCOMPARE(versions(*store->readStreamUntil(T, QStringLiteral("s"), t0.addSecs(119))), (QList<qint64>{1, 2}));
         QCOMPARE(store->readStreamUntil(T, QStringLiteral("s"), t0.addMSecs(-1))->size(), 0);
         QCOMPARE(store->readStreamUntil(T, QStringLiteral("s"), QDateTime()).error().kind, ErrorKind::UsageError);
+        // The same with the payloads as stored: the text, no parsed object, no hash.
+        const QList<RecordedEvent> parsed = *store->readStreamUntil(T, QStringLiteral("s"), t0.addSecs(120));
+        const QList<RecordedEvent> stored = *store->readStreamUntilStored(T, QStringLiteral("s"), t0.addSecs(120));
+        QCOMPARE(versions(stored), (QList<qint64>{1, 2, 3}));
+        for (qsizetype i = 0; i < stored.size(); ++i) {
+            QVERIFY(stored.at(i).payload.isEmpty());
+            QVERIFY(stored.at(i).hash.isEmpty());
+            QCOMPARE(QJsonDocument::fromJson(stored.at(i).payloadJson).object(), parsed.at(i).payload);
+            QCOMPARE(stored.at(i).eventId, parsed.at(i).eventId);
+            QCOMPARE(stored.at(i).recordedAt, parsed.at(i).recordedAt);
+        }
+        QCOMPARE(store->readStreamUntilStored(T, QStringLiteral("s"), QDateTime()).error().kind, ErrorKind::UsageError);
 
         // Pages of the log.
         const QList<RecordedEvent> page = *store->readAll(T, 4, 3);
