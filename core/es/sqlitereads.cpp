@@ -24,12 +24,9 @@ Result<QList<RecordedEvent>> SqliteEventStore::Private::collect(SqliteStatement 
     RowStrings strings;
     int rc = SQLITE_ROW;
     while ((rc = stmt.step()) == SQLITE_ROW) {
-        if (!storedPayloads) {
-            events.append(eventFromRow(stmt, strings));
-            continue;
-        }
-        RecordedEvent e = eventFromRow(stmt, strings, RowParts::Envelope);
-        e.payloadJson = stmt.textView(8).toByteArray();
+        RecordedEvent e = eventFromRow(stmt, strings, storedPayloads ? RowParts::Envelope : RowParts::All);
+        if (storedPayloads)
+            e.payloadJson = stmt.textView(8).toByteArray();
         events.append(std::move(e));
     }
     if (rc != SQLITE_DONE)

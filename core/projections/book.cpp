@@ -434,8 +434,6 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
                        " WHERE tenant = ?1 AND valid_to > ?2 AND valid_from <= ?2 ORDER BY created_at, id")
             .arg(d.customers.mid(5), customerCols),
         QStringLiteral("CREATE UNIQUE INDEX temp.asof_%1_customers_id ON asof_%1_customers (id)").arg(n),
-        QStringLiteral("CREATE TEMP TABLE %1 AS SELECT %2 FROM main.invoice_list WHERE 0").arg(versions.mid(5), invoiceCols),
-        QString(),  // the invoices changed since P, as they were then
         QStringLiteral("CREATE TEMP TABLE %1 AS SELECT i.*, coalesce(c.name, '') AS customer_name FROM ("
                        "SELECT %2 FROM main.invoice_list WHERE tenant = ?1 AND valid_from <= ?2 UNION ALL"
                        " SELECT %2 FROM %4) i LEFT JOIN %3 c ON c.id = i.customer_id ORDER BY i.created_at, i.id")
@@ -452,12 +450,7 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
             .arg(d.balances),
     };
     d.tempTables = {d.balances, d.invoices, versions, d.customers};
-    for (const QString &sql : statements) {
-        if (sql.isNull()) {
-            if (Status s = foldChangedSince(store, h, tenantId, p, timeMs, upcasters, versions, doing); !s)
-                return fail(s.error());
-            continue;
-        }
+    const auto run = [&](const QString &sql) -> Status {
         auto q = prepare(h, sql, doing);
         if (!q)
             return fail(q.error());
@@ -466,7 +459,17 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
             (*q)->s.bind(1, tenantId);
         if (params >= 2)
             (*q)->s.bind(2, p);
-        if (Status s = runAll(h, (*q)->s, doing); !s)
+        return runAll(h, (*q)->s, doing);
+    };
+    // First the invoices changed since P, as they were then (the invoice table below takes them).
+    if (Status s = run(QStringLiteral("CREATE TEMP TABLE %1 AS SELECT %2 FROM main.invoice_list WHERE 0")
+                           .arg(versions.mid(5), invoiceCols));
+        !s)
+        return fail(s.error());
+    if (Status s = foldChangedSince(store, h, tenantId, p, timeMs, upcasters, versions, doing); !s)
+        return fail(s.error());
+    for (const QString &sql : statements) {
+        if (Status s = run(sql); !s)
             return fail(s.error());
     }
 
