@@ -784,7 +784,9 @@ void InvoiceRenderer::paintPage(QPainter &painter, int pageIndex) const
     painter.drawText(QPointF(left, textY), elided(l.footerLeft, FontRole::Small, right - left - pageTextWidth - 8 * kMm));
     painter.drawText(QPointF(right - pageTextWidth, textY), pageText);
     if (l.doc.anchor) {
-        const QFont tiny = fontFor(FontRole::Tiny);
+        // Unshaped: hex digits drawn as ligatures ("ff") would not read back as the hash.
+        QFont tiny = fontFor(FontRole::Tiny);
+        tiny.setStyleStrategy(QFont::PreferNoShaping);
         painter.setFont(tiny);
         const QString anchor = QCoreApplication::translate("InvoicePdf", "Ledger anchor at issue: position %1, hash %2")
                                    .arg(l.doc.anchor->position)

@@ -398,6 +398,29 @@ private slots:
         QVERIFY2(lines.at(2).contains(QStringLiteral(" image ")), qPrintable(lines.at(2)));
     }
 
+    // The anchor's hash is read back as written: hex digits are never drawn as ligatures
+    // ("ff" as one glyph would copy and search as U+FB00).
+    void ledgerAnchorHashReadsBackAsWritten()
+    {
+        InvoiceFixture f;
+        f.setCompany();
+        const QString customer = f.createCustomer(QStringLiteral("Anna Schmidt GmbH"));
+        const QString invoice = f.createInvoice(customer,
+                                                {{QStringLiteral("Consulting"), QStringLiteral("1"),
+                                                  QStringLiteral("100.00"), QStringLiteral("19"), {}}},
+                                                QStringLiteral("EUR"), {});
+        f.issue(invoice);
+        Result<InvoiceDocument> doc = loadInvoiceDocument(*f.service, f.tenant, invoice);
+        QVERIFY(doc && doc->anchor);
+        for (const QByteArray &hex : {QByteArray("affbf2338b6a"), QByteArray("ff00fffffff1"), QByteArray("0ff1ff1ff100")}) {
+            doc->anchor->hash = QByteArray::fromHex(hex);
+            const Result<QByteArray> pdf = renderInvoicePdf(*doc, PaperSize::A4);
+            QVERIFY(pdf);
+            const QString text = simplified(pdfText(*pdf));
+            QVERIFY2(text.contains(QStringLiteral("hash ") + doc->anchor->shortHash()), qPrintable(text));
+        }
+    }
+
     void unknownInvoiceIsNotFound()
     {
         InvoiceFixture f;
