@@ -792,7 +792,7 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
         }
     };
     if (e.version == 1) {
-        b.state.emplace();
+        b.state = std::make_unique<InvoiceState>();
         fold(*b.state);
     } else if (b.state && b.folded == e.version - 1) {
         fold(*b.state);
@@ -800,7 +800,7 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
         Result<InvoiceState> state = refold(log, e, &b.createdAtMs);
         if (!state)
             return fail(state.error());
-        b.state = std::move(*state);
+        b.state = std::make_unique<InvoiceState>(std::move(*state));
     }
     b.folded = e.version;
     if (b.recent != m_recent.end())
