@@ -9,7 +9,9 @@
 #include "core/projections/invoicerow.h"
 #include "core/projections/sqlaccess.h"
 
+#include <QCoreApplication>
 #include <QHash>
+#include <QScopeGuard>
 #include <QSet>
 
 #include <sqlite3.h>
@@ -264,6 +266,7 @@ struct Book::Data
     bool fts = false;
     qint64 revenuePosition = 0;
     QStringList tempTables;
+    std::shared_ptr<SharedBookTables> shared;  // where the tables are, when not temporary
 
     sqlite3 *handle() const { return ReadSql::handleOf(store->database()); }
 
@@ -352,15 +355,52 @@ Result<Book> Book::live(SqliteEventStore &store, const QString &tenantId, const 
     return book;
 }
 
+Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attach(SqliteEventStore &showing)
+{
+    sqlite3 *h = ReadSql::handleOf(showing.database());
+    if (!h)
+        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(showing.path())));
+    // Named for the process and a counter: memdb shares a database by name within a process.
+    const int n = snapshotCounter.fetch_add(1) + 1;
+    const QString schema = QStringLiteral("asofdb_%1").arg(n);
+    const QString uri = QStringLiteral("file:/billstream-asof-%1-%2?vfs=memdb").arg(QCoreApplication::applicationPid()).arg(n);
+    const QByteArray sql = QStringLiteral("ATTACH '%1' AS %2").arg(uri, schema).toUtf8();
+    if (Status s = ReadSql::exec(h, sql.constData(), QStringLiteral("make room for a book as of a time")); !s)
+        return fail(s.error());
+    return std::shared_ptr<SharedBookTables>(new SharedBookTables(showing, schema, uri));
+}
+
+SharedBookTables::SharedBookTables(SqliteEventStore &showing, QString schema, QString uri)
+    : m_showing(showing)
+    , m_schema(std::move(schema))
+    , m_uri(std::move(uri))
+{
+}
+
+SharedBookTables::~SharedBookTables()
+{
+    // The last connection to let go of a memdb database frees it.
+    if (sqlite3 *h = ReadSql::handleOf(m_showing.database())) {
+        const QByteArray sql = QStringLiteral("DETACH %1").arg(m_schema).toUtf8();
+        sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
+    }
+}
+
 Result<Book> Book::asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
                         const Upcasters *upcasters)
+{
+    return asOf(store, tenantId, time, upcasters, {});
+}
+
+Result<Book> Book::asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
+                        const Upcasters *upcasters, const std::shared_ptr<SharedBookTables> &into)
 {
     if (!time.isValid())
         return fail(Error::usage(QStringLiteral("No valid time was given for the book.")));
     const Result<qint64> p = positionAt(store, time);
     if (!p)
         return fail(p.error());
-    Result<Book> book = asOfPosition(store, tenantId, *p, upcasters);
+    Result<Book> book = asOfPosition(store, tenantId, *p, upcasters, into);
     if (!book)
         return book;
     book->d->time = time.toUTC();
@@ -369,11 +409,24 @@ Result<Book> Book::asOf(SqliteEventStore &store, const QString &tenantId, const 
 }
 
 Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId, qint64 position,
-                                const Upcasters *upcasters)
+                                const Upcasters *upcasters, const std::shared_ptr<SharedBookTables> &into)
 {
     sqlite3 *h = ReadSql::handleOf(store.database());
     if (!h)
         return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(store.path())));
+    // Built into shared tables, the book is this connection's only while it is built.
+    const QString schema = into ? into->schema() : QStringLiteral("temp");
+    if (into) {
+        const QByteArray sql = QStringLiteral("ATTACH '%1' AS %2").arg(into->uri(), schema).toUtf8();
+        if (Status s = ReadSql::exec(h, sql.constData(), QStringLiteral("build a book as of a time")); !s)
+            return fail(s.error());
+    }
+    const auto detach = qScopeGuard([h, &into, &schema] {
+        if (into) {
+            const QByteArray sql = QStringLiteral("DETACH %1").arg(schema).toUtf8();
+            sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
+        }
+    });
     Book book;
     book.d = std::make_shared<Data>();
     Data &d = *book.d;
@@ -412,10 +465,10 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
     d.revenuePosition = revenue ? std::min(*revenue, p) : 0;
 
     const int n = snapshotCounter.fetch_add(1) + 1;
-    d.invoices = QStringLiteral("temp.asof_%1_invoices").arg(n);
-    d.customers = QStringLiteral("temp.asof_%1_customers").arg(n);
-    d.balances = QStringLiteral("temp.asof_%1_balances").arg(n);
-    const QString versions = QStringLiteral("temp.asof_%1_versions").arg(n);
+    d.invoices = QStringLiteral("%1.asof_%2_invoices").arg(schema).arg(n);
+    d.customers = QStringLiteral("%1.asof_%2_customers").arg(schema).arg(n);
+    d.balances = QStringLiteral("%1.asof_%2_balances").arg(schema).arg(n);
+    const QString versions = QStringLiteral("%1.asof_%2_versions").arg(schema).arg(n);
     const QString doing = QStringLiteral("compute the book as of position %1").arg(p);
 
     // Customers first (the invoices take their names from them), then invoices, then the
@@ -429,27 +482,28 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
         "tenant, id, number, customer_id, status, issue_date, due_date, currency, digits, net, tax, total, paid, due,"
         " notes, line_count, version, created_at, updated_at, valid_from");
     const QStringList statements = {
-        QStringLiteral("CREATE TEMP TABLE %1 AS SELECT %2, 0 AS invoice_count FROM main.customer_list"
+        QStringLiteral("CREATE TABLE %1 AS SELECT %2, 0 AS invoice_count FROM main.customer_list"
                        " WHERE tenant = ?1 AND valid_from <= ?2 UNION ALL SELECT %2, 0 FROM main.customer_list_history"
                        " WHERE tenant = ?1 AND valid_to > ?2 AND valid_from <= ?2 ORDER BY created_at, id")
-            .arg(d.customers.mid(5), customerCols),
-        QStringLiteral("CREATE UNIQUE INDEX temp.asof_%1_customers_id ON asof_%1_customers (id)").arg(n),
-        QStringLiteral("CREATE TEMP TABLE %1 AS SELECT i.*, coalesce(c.name, '') AS customer_name FROM ("
+            .arg(d.customers, customerCols),
+        QStringLiteral("CREATE UNIQUE INDEX %2.asof_%1_customers_id ON asof_%1_customers (id)").arg(n).arg(schema),
+        QStringLiteral("CREATE TABLE %1 AS SELECT i.*, coalesce(c.name, '') AS customer_name FROM ("
                        "SELECT %2 FROM main.invoice_list WHERE tenant = ?1 AND valid_from <= ?2 UNION ALL"
                        " SELECT %2 FROM %4) i LEFT JOIN %3 c ON c.id = i.customer_id ORDER BY i.created_at, i.id")
-            .arg(d.invoices.mid(5), invoiceCols, d.customers, versions),
-        QStringLiteral("CREATE UNIQUE INDEX temp.asof_%1_invoices_id ON asof_%1_invoices (id)").arg(n),
-        QStringLiteral("CREATE INDEX temp.asof_%1_invoices_customer ON asof_%1_invoices (customer_id)").arg(n),
-        QStringLiteral("CREATE INDEX temp.asof_%1_invoices_created ON asof_%1_invoices (created_at)").arg(n),
+            .arg(d.invoices, invoiceCols, d.customers, versions),
+        QStringLiteral("CREATE UNIQUE INDEX %2.asof_%1_invoices_id ON asof_%1_invoices (id)").arg(n).arg(schema),
+        QStringLiteral("CREATE INDEX %2.asof_%1_invoices_customer ON asof_%1_invoices (customer_id)").arg(n).arg(schema),
+        QStringLiteral("CREATE INDEX %2.asof_%1_invoices_created ON asof_%1_invoices (created_at)").arg(n).arg(schema),
         QStringLiteral("UPDATE %1 SET invoice_count = (SELECT count(*) FROM %2 i WHERE i.customer_id = %1.id"
                        " AND i.status <> 'DELETED')")
             .arg(d.customers, d.invoices),
-        QStringLiteral("CREATE TEMP TABLE %1 (tenant TEXT NOT NULL, customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+        QStringLiteral("CREATE TABLE %1 (tenant TEXT NOT NULL, customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
                        " digits INTEGER NOT NULL, open_due NOT NULL, open_count INTEGER NOT NULL,"
                        " PRIMARY KEY (tenant, customer_id, currency))")
             .arg(d.balances),
     };
-    d.tempTables = {d.balances, d.invoices, versions, d.customers};
+    if (!into)
+        d.tempTables = {d.balances, d.invoices, versions, d.customers};
     const auto run = [&](const QString &sql) -> Status {
         auto q = prepare(h, sql, doing);
         if (!q)
@@ -462,8 +516,8 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
         return runAll(h, (*q)->s, doing);
     };
     // First the invoices changed since P, as they were then (the invoice table below takes them).
-    if (Status s = run(QStringLiteral("CREATE TEMP TABLE %1 AS SELECT %2 FROM main.invoice_list WHERE 0")
-                           .arg(versions.mid(5), invoiceCols));
+    if (Status s = run(QStringLiteral("CREATE TABLE %1 AS SELECT %2 FROM main.invoice_list WHERE 0")
+                           .arg(versions, invoiceCols));
         !s)
         return fail(s.error());
     if (Status s = foldChangedSince(store, h, tenantId, p, timeMs, upcasters, versions, doing); !s)
@@ -514,6 +568,10 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
             if (auto r = ReadSql::run(v, h, doing); !r)
                 return fail(r.error());
         }
+    }
+    if (into) {
+        d.store = &into->showing();
+        d.shared = into;
     }
     return book;
 }

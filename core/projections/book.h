@@ -137,6 +137,30 @@ struct ListFilter
 // Every status --status accepts (OVERDUE is derived, never stored).
 QStringList invoiceStatusFilters();
 
+// A database in memory (SQLite's memdb) attached to the connection that will show an as-of
+// book, which another connection of the same process (a worker's) attaches too and builds the
+// book's tables in: the window then shows a book it did not wait for. Detached from the showing
+// connection when the last Book or holder lets go of it; create and release it on that
+// connection's thread.
+class SharedBookTables
+{
+public:
+    static Result<std::shared_ptr<SharedBookTables>> attach(SqliteEventStore &showing);
+    ~SharedBookTables();
+    SharedBookTables(const SharedBookTables &) = delete;
+    SharedBookTables &operator=(const SharedBookTables &) = delete;
+
+    SqliteEventStore &showing() const { return m_showing; }
+    QString schema() const { return m_schema; }  // the name both connections attach it as
+    QString uri() const { return m_uri; }
+
+private:
+    SharedBookTables(SqliteEventStore &showing, QString schema, QString uri);
+    SqliteEventStore &m_showing;
+    QString m_schema;
+    QString m_uri;
+};
+
 // One tenant's book, live or as it stood at a point of the log. An as-of book is computed
 // once into temporary tables of the connection (dropped when the last copy of the Book goes),
 // from the live rows that held then, the customers' superseded versions and, for invoices
@@ -151,10 +175,15 @@ public:
     // Invoices changed since are folded from the log with `upcasters` (the read side's).
     static Result<Book> asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
                              const Upcasters *upcasters = nullptr);
+    // The same computed on `store` (a worker's connection) into `into`: the book returned
+    // reads through `into->showing()` and is to be used, and let go of, on its thread.
+    static Result<Book> asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
+                             const Upcasters *upcasters, const std::shared_ptr<SharedBookTables> &into);
     // As of a position of the log, rounded to the end of its recorded millisecond (a version
     // spans one recorded time, and as of a time includes everything recorded then).
     static Result<Book> asOfPosition(SqliteEventStore &store, const QString &tenantId, qint64 position,
-                                     const Upcasters *upcasters = nullptr);
+                                     const Upcasters *upcasters = nullptr,
+                                     const std::shared_ptr<SharedBookTables> &into = {});
     // The last position recorded at or before `time` (0: before the first event).
     static Result<qint64> positionAt(SqliteEventStore &store, const QDateTime &time);
 

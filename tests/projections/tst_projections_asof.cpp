@@ -4,6 +4,12 @@
 
 #include "core/projections/book.h"
 
+#include <QSqlQuery>
+#include <QThread>
+
+#include <optional>
+#include <thread>
+
 using namespace Billstream;
 using namespace Billstream::Testing;
 
@@ -242,6 +248,47 @@ private slots:
     }
 
     // As-of books live in temporary tables and leave the live projections alone.
+    // A book built on a worker's connection into tables both connections attach (what the
+    // window does, so it does not wait for the book) is the book built on the showing one.
+    void builtOnAnotherConnection()
+    {
+        for (const char *iso : {"2026-01-10T10:30:00.000Z", "2026-02-15T12:00:00.000Z", "2026-03-25T00:00:00.000Z"}) {
+            const Book here = bookAsOf(iso);
+            auto shared = SharedBookTables::attach(*t.store);
+            QVERIFY(shared);
+            std::optional<Result<Book>> built;
+            Qt::HANDLE builtOn = nullptr;
+            std::thread worker([&] {
+                builtOn = QThread::currentThreadId();
+                StoreOptions options;
+                options.quickCheckOnOpen = false;
+                auto store = SqliteEventStore::open(t.store->path(), options);
+                if (!store) {
+                    built = fail(store.error());
+                    return;
+                }
+                built = Book::asOf(**store, t.tenant, utc(iso), nullptr, *shared);
+            });
+            worker.join();
+            QVERIFY(builtOn != QThread::currentThreadId());
+            QVERIFY(built && *built);
+            const Book there = **built;
+            built.reset();
+            QCOMPARE(&there.store(), t.store.get());
+            QCOMPARE(there.position(), here.position());
+            QCOMPARE(invoiceLines(there), invoiceLines(here));
+            QCOMPARE(invoiceLines(there, s("DELETED")), invoiceLines(here, s("DELETED")));
+            QCOMPARE(customerLines(there), customerLines(here));
+            QCOMPARE(agingLines(there), agingLines(here));
+            QCOMPARE(revenueLines(there), revenueLines(here));
+        }
+        // Let go of, the shared tables are detached from the showing connection.
+        QSqlQuery q(t.store->database());
+        QVERIFY(q.exec(s("PRAGMA database_list")));
+        while (q.next())
+            QVERIFY2(!q.value(1).toString().startsWith(s("asofdb_")), qPrintable(q.value(1).toString()));
+    }
+
     void liveTablesUntouched()
     {
         QStringList before = invoiceLines(*Book::live(*t.store, t.tenant, QDate(2026, 4, 5)));

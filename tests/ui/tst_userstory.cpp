@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QToolButton>
 
@@ -228,6 +229,11 @@ void TestUserStory::createIssuePayAndTravelInTime()
     QTest::mouseClick(w.findChild<QToolButton *>(QStringLiteral("asOfButton")), Qt::LeftButton);
     QVERIFY(!w.session()->isLive());
     QCOMPARE(w.session()->asOf(), beforeInvoice);
+    // Built on a worker's connection, in tables this window's connection attaches (the window
+    // does not wait for a large book); a book built on the window's connection would be in
+    // its temporary tables.
+    QVERIFY2(w.session()->book().invoiceTable().startsWith(QStringLiteral("asofdb_")),
+             qPrintable(w.session()->book().invoiceTable()));
     QTRY_COMPARE(list->rowCount(), 0);
     QCOMPARE(list->matchingCount(), 0);
     QVERIFY(!list->isLive());
@@ -242,6 +248,13 @@ void TestUserStory::createIssuePayAndTravelInTime()
     QTest::mouseClick(w.findChild<QToolButton *>(QStringLiteral("asOfNow")), Qt::LeftButton);
     QVERIFY(w.session()->isLive());
     QTRY_COMPARE(list->rowCount(), 1);
+    {
+        // The past's tables are let go of with it.
+        QSqlQuery q(w.session()->store().database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA database_list")));
+        while (q.next())
+            QVERIFY2(!q.value(1).toString().startsWith(QStringLiteral("asofdb_")), qPrintable(q.value(1).toString()));
+    }
     QVERIFY(!w.findChild<QLabel *>(QStringLiteral("asOfBanner"))->isVisible());
     QVERIFY(w.findChild<QAction *>(QStringLiteral("actionNewInvoice"))->isEnabled());
 }

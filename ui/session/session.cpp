@@ -89,6 +89,13 @@ Status Session::setAsOf(const QDateTime &time)
     return {};
 }
 
+void Session::showBook(Book book, const QDateTime &time)
+{
+    m_book = std::move(book);
+    m_asOf = time;
+    emit asOfChanged();
+}
+
 Status Session::reopenBook()
 {
     Result<Book> book = m_asOf.isValid() ? Book::asOf(store(), tenantId(), m_asOf) : Book::live(store(), tenantId(), today());

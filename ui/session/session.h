@@ -48,6 +48,9 @@ public:
     bool isLive() const { return !m_asOf.isValid(); }
     QDateTime asOf() const { return m_asOf; }
     Status setAsOf(const QDateTime &time);
+    // Shows a book as of `time` built elsewhere (on a worker, into SharedBookTables of this
+    // session's store), as setAsOf() would have.
+    void showBook(Book book, const QDateTime &time);
     // Opens the book again (after a rebuild replaced the rows) and tells the lists to reload.
     Status reopenBook();
     const Book &book() const { return *m_book; }
