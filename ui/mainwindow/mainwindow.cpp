@@ -720,6 +720,7 @@ void MainWindow::setAsOf(const QDateTime &time)
 {
     if (!m_session)
         return;
+    const quint64 request = ++m_asOfRequest;
     Status s;
     if (!time.isValid() || time == m_session->asOf() || m_session->store().isReadOnly()) {
         // Back to the live lists (no work), or a store the worker could not build in.
@@ -746,6 +747,8 @@ void MainWindow::setAsOf(const QDateTime &time)
                 return {};
             });
             m_session->setPolling(true);
+            if (request != m_asOfRequest)
+                return;  // asked for another time (or now) meanwhile: that one is shown
             if (s)
                 m_session->showBook(std::move(*built), time);
         }

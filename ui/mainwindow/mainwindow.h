@@ -127,6 +127,9 @@ private:
     QLineEdit *m_search = nullptr;
     QToolButton *m_asOfButton = nullptr;
     QDateTimeEdit *m_asOfEdit = nullptr;
+    // Counts the times asked for: a book built on a worker is shown only if no other was asked
+    // for while it was built (the window keeps taking input meanwhile).
+    quint64 m_asOfRequest = 0;
     QToolButton *m_asOfNow = nullptr;
     QAction *m_newInvoice = nullptr;
     QAction *m_newCustomer = nullptr;
