@@ -355,6 +355,22 @@ Result<Book> Book::live(SqliteEventStore &store, const QString &tenantId, const 
     return book;
 }
 
+namespace {
+
+Status attachShared(sqlite3 *h, const SharedBookTables &tables, const QString &doing)
+{
+    const QByteArray sql = QStringLiteral("ATTACH '%1' AS %2").arg(tables.uri(), tables.schema()).toUtf8();
+    return ReadSql::exec(h, sql.constData(), doing);
+}
+
+void detachShared(sqlite3 *h, const QString &schema)
+{
+    const QByteArray sql = QStringLiteral("DETACH %1").arg(schema).toUtf8();
+    sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
+}
+
+} // namespace
+
 Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attach(SqliteEventStore &showing)
 {
     sqlite3 *h = ReadSql::handleOf(showing.database());
@@ -364,10 +380,12 @@ Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attach(SqliteEventSt
     const int n = snapshotCounter.fetch_add(1) + 1;
     const QString schema = QStringLiteral("asofdb_%1").arg(n);
     const QString uri = QStringLiteral("file:/billstream-asof-%1-%2?vfs=memdb").arg(QCoreApplication::applicationPid()).arg(n);
-    const QByteArray sql = QStringLiteral("ATTACH '%1' AS %2").arg(uri, schema).toUtf8();
-    if (Status s = ReadSql::exec(h, sql.constData(), QStringLiteral("make room for a book as of a time")); !s)
+    std::shared_ptr<SharedBookTables> tables(new SharedBookTables(showing, schema, uri));
+    if (Status s = attachShared(h, *tables, QStringLiteral("make room for a book as of a time")); !s) {
+        tables->m_schema.clear();  // nothing to detach
         return fail(s.error());
-    return std::shared_ptr<SharedBookTables>(new SharedBookTables(showing, schema, uri));
+    }
+    return tables;
 }
 
 SharedBookTables::SharedBookTables(SqliteEventStore &showing, QString schema, QString uri)
@@ -380,10 +398,9 @@ SharedBookTables::SharedBookTables(SqliteEventStore &showing, QString schema, QS
 SharedBookTables::~SharedBookTables()
 {
     // The last connection to let go of a memdb database frees it.
-    if (sqlite3 *h = ReadSql::handleOf(m_showing.database())) {
-        const QByteArray sql = QStringLiteral("DETACH %1").arg(m_schema).toUtf8();
-        sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
-    }
+    sqlite3 *h = ReadSql::handleOf(m_showing.database());
+    if (h && !m_schema.isEmpty())
+        detachShared(h, m_schema);
 }
 
 Result<Book> Book::asOf(SqliteEventStore &store, const QString &tenantId, const QDateTime &time,
@@ -417,15 +434,12 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
     // Built into shared tables, the book is this connection's only while it is built.
     const QString schema = into ? into->schema() : QStringLiteral("temp");
     if (into) {
-        const QByteArray sql = QStringLiteral("ATTACH '%1' AS %2").arg(into->uri(), schema).toUtf8();
-        if (Status s = ReadSql::exec(h, sql.constData(), QStringLiteral("build a book as of a time")); !s)
+        if (Status s = attachShared(h, *into, QStringLiteral("build a book as of a time")); !s)
             return fail(s.error());
     }
     const auto detach = qScopeGuard([h, &into, &schema] {
-        if (into) {
-            const QByteArray sql = QStringLiteral("DETACH %1").arg(schema).toUtf8();
-            sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr);
-        }
+        if (into)
+            detachShared(h, schema);
     });
     Book book;
     book.d = std::make_shared<Data>();
