@@ -105,6 +105,22 @@ private slots:
         w.findChild<QAction *>(QStringLiteral("actionRebuild"))->trigger();
         QCOMPARE(staleRows(w), 0);
         QTRY_COMPARE(w.invoiceList()->model()->matchingCount(), before);
+        // A rebuild while the window shows the past builds that book again, on a worker too.
+        auto events = w.session()->store().readAllTenants(*w.session()->store().headPosition() / 2, 1);
+        QVERIFY(events && !events->isEmpty());
+        const QDateTime middle = events->first().recordedAt;
+        w.setAsOf(middle);
+        QVERIFY(!w.session()->isLive());
+        const QString pastTable = w.session()->book().invoiceTable();
+        QVERIFY2(pastTable.startsWith(QStringLiteral("asofdb_")), qPrintable(pastTable));
+        const int pastCount = w.invoiceList()->model()->matchingCount();
+        w.findChild<QAction *>(QStringLiteral("actionRebuild"))->trigger();
+        QCOMPARE(w.session()->asOf(), middle);
+        QVERIFY(w.session()->book().invoiceTable().startsWith(QStringLiteral("asofdb_")));
+        QVERIFY(w.session()->book().invoiceTable() != pastTable);
+        QTRY_COMPARE(w.invoiceList()->model()->matchingCount(), pastCount);
+        w.setAsOf({});
+        QVERIFY(w.session()->isLive());
         // A store whose lists a newer Billstream keeps differently (or that lost them) gets them
         // built when it opens (on a worker, with progress when that takes a while).
         QVERIFY(ReadSql::exec(ReadSql::handleOf(w.session()->store().database()),

@@ -718,13 +718,25 @@ void MainWindow::applySearch()
 
 void MainWindow::setAsOf(const QDateTime &time)
 {
+    showBook(time, false);
+}
+
+// After a rebuild replaced the rows a book was made of: the same book, made again.
+void MainWindow::reopenBook()
+{
+    if (m_session)
+        showBook(m_session->asOf(), true);
+}
+
+void MainWindow::showBook(const QDateTime &time, bool reopen)
+{
     if (!m_session)
         return;
     const quint64 request = ++m_asOfRequest;
     Status s;
-    if (!time.isValid() || time == m_session->asOf() || m_session->store().isReadOnly()) {
-        // Back to the live lists (no work), or a store the worker could not build in.
-        s = m_session->setAsOf(time);
+    if (!time.isValid() || m_session->store().isReadOnly() || (time == m_session->asOf() && !reopen)) {
+        // The live lists (no work), or a store the worker could not build in.
+        s = reopen ? m_session->reopenBook() : m_session->setAsOf(time);
     } else {
         // A large book takes a noticeable time to compute as of a time (half a second at
         // 100,000 invoices): on a worker, into tables this window's connection shows.
@@ -884,7 +896,7 @@ void MainWindow::rebuildLists()
                             s.error().message);
     }
     m_session->setPolling(true);
-    m_session->reopenBook();
+    reopenBook();
     m_session->checkForChanges();
 }
 
@@ -1028,7 +1040,7 @@ void MainWindow::loadDemoData()
     m_session->setPolling(true);
     if (!s)
         MessageBox::warning(this, tr("Demo Data"), tr("The demo data could not be written."), s.error().message);
-    m_session->reopenBook();
+    reopenBook();
     m_session->checkForChanges();
     updateWelcome();
 }

@@ -93,6 +93,10 @@ private:
     void clearPages();
     void updateTitle();
     void updateAsOfUi();
+    // The book as of `time` (invalid: live), built on a worker unless there is nothing to
+    // build; `reopen` builds it again even when it is the one shown.
+    void showBook(const QDateTime &time, bool reopen);
+    void reopenBook();
     void updateRecentMenu();
     void updateWelcome();
     void onCurrentEditorChanged();

@@ -93,6 +93,8 @@ void Session::showBook(Book book, const QDateTime &time)
 {
     m_book = std::move(book);
     m_asOf = time;
+    if (auto v = store().dataVersion())
+        m_dataVersion = *v;
     emit asOfChanged();
 }
 
