@@ -388,6 +388,20 @@ Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attach(SqliteEventSt
     return tables;
 }
 
+Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attachAgain(SqliteEventStore &other,
+                                                                        const SharedBookTables &tables)
+{
+    sqlite3 *h = ReadSql::handleOf(other.database());
+    if (!h)
+        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(other.path())));
+    std::shared_ptr<SharedBookTables> again(new SharedBookTables(other, tables.m_schema, tables.m_uri));
+    if (Status s = attachShared(h, *again, QStringLiteral("read a book as of a time")); !s) {
+        again->m_schema.clear();
+        return fail(s.error());
+    }
+    return again;
+}
+
 SharedBookTables::SharedBookTables(SqliteEventStore &showing, QString schema, QString uri)
     : m_showing(showing)
     , m_schema(std::move(schema))
@@ -591,6 +605,26 @@ Result<Book> Book::asOfPosition(SqliteEventStore &store, const QString &tenantId
 }
 
 bool Book::isLive() const { return d->live; }
+bool Book::canOpenElsewhere() const { return d->live || d->shared; }
+
+Result<Book> Book::on(SqliteEventStore &other) const
+{
+    if (d->live)
+        return live(other, d->tenant, d->today);
+    if (!d->shared) {
+        return fail(Error::usage(QStringLiteral("The book as of %1 is in temporary tables of its connection; another "
+                                                "connection cannot read it.")
+                                     .arg(formatTimestamp(d->time))));
+    }
+    Result<std::shared_ptr<SharedBookTables>> again = SharedBookTables::attachAgain(other, *d->shared);
+    if (!again)
+        return fail(again.error());
+    Book book;
+    book.d = std::make_shared<Data>(*d);  // the same tables, names and figures
+    book.d->store = &other;
+    book.d->shared = std::move(*again);
+    return book;
+}
 QString Book::tenantId() const { return d->tenant; }
 qint64 Book::position() const { return d->position; }
 QDateTime Book::time() const { return d->time; }

@@ -146,6 +146,8 @@ class SharedBookTables
 {
 public:
     static Result<std::shared_ptr<SharedBookTables>> attach(SqliteEventStore &showing);
+    // The same database attached to another connection (a worker's that reads the book too).
+    static Result<std::shared_ptr<SharedBookTables>> attachAgain(SqliteEventStore &other, const SharedBookTables &tables);
     ~SharedBookTables();
     SharedBookTables(const SharedBookTables &) = delete;
     SharedBookTables &operator=(const SharedBookTables &) = delete;
@@ -188,6 +190,13 @@ public:
     static Result<qint64> positionAt(SqliteEventStore &store, const QDateTime &time);
 
     bool isLive() const;
+    // Whether on() can open this book on another connection: a live one, or one as of a time
+    // built into shared tables (not one in temporary tables of its connection).
+    bool canOpenElsewhere() const;
+    // This book read through another connection of the same store (a worker's, which uses the
+    // result and lets go of it on its own thread): a live book reads that connection's live
+    // tables; a book as of a time attaches its shared tables there.
+    Result<Book> on(SqliteEventStore &other) const;
     QString tenantId() const;
     qint64 position() const;        // as of; the head when the book was opened, for a live one
     QDateTime time() const;         // as of; invalid for a live book

@@ -281,7 +281,27 @@ private slots:
             QCOMPARE(customerLines(there), customerLines(here));
             QCOMPARE(agingLines(there), agingLines(here));
             QCOMPARE(revenueLines(there), revenueLines(here));
+            // And read again through a third connection (the window's exports do that).
+            QStringList read;
+            std::thread reader([&] {
+                StoreOptions options;
+                options.quickCheckOnOpen = false;
+                auto store = SqliteEventStore::open(t.store->path(), options);
+                if (!store)
+                    return;
+                Result<Book> again = there.on(**store);
+                if (again)
+                    read = invoiceLines(*again) + customerLines(*again) + revenueLines(*again);
+            });
+            reader.join();
+            QCOMPARE(read, invoiceLines(here) + customerLines(here) + revenueLines(here));
         }
+        // A book in temporary tables of its connection cannot be read elsewhere, and says so.
+        const Book temporary = bookAsOf("2026-02-15T12:00:00.000Z");
+        QVERIFY(!temporary.canOpenElsewhere());
+        auto refused = temporary.on(*t.store);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(s("temporary tables")), qPrintable(refused.error().message));
         // Let go of, the shared tables are detached from the showing connection.
         QSqlQuery q(t.store->database());
         QVERIFY(q.exec(s("PRAGMA database_list")));

@@ -24,6 +24,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <sqlite3.h>
 #include <QtTest>
@@ -293,11 +294,30 @@ private slots:
 
         const QString csv = dir.filePath(QStringLiteral("list.csv"));
         FileDialog::setNextFileName(csv);
+        // Written on a worker: the window handles events while it runs (this one comes first).
+        bool tookEvents = false;
+        QTimer::singleShot(0, &w, [&tookEvents] { tookEvents = true; });
         w.findChild<QAction *>(QStringLiteral("actionExportCsv"))->trigger();
+        QVERIFY(tookEvents);
         QFile list(csv);
         QVERIFY(list.open(QIODevice::ReadOnly));
         const QByteArray text = list.readAll();
         QVERIFY(text.contains("INV-2026-0001") || text.contains("Acme"));
+
+        // As of before the invoice was issued, the export is of that book (its shared tables
+        // attached to the worker's connection too).
+        const QDateTime created = w.session()->store().readAll(w.session()->tenantId(), 1, -1)->constLast().recordedAt;
+        w.setAsOf(created.addMSecs(-1));
+        QVERIFY(!w.session()->isLive());
+        QVERIFY(w.session()->book().canOpenElsewhere());
+        const QString pastCsv = dir.filePath(QStringLiteral("past.csv"));
+        FileDialog::setNextFileName(pastCsv);
+        w.findChild<QAction *>(QStringLiteral("actionExportCsv"))->trigger();
+        QFile past(pastCsv);
+        QVERIFY(past.open(QIODevice::ReadOnly));
+        const QByteArray pastText = past.readAll();
+        QVERIFY2(!pastText.contains("INV-2026-0001") && pastText.contains("DRAFT"), pastText.constData());
+        w.setAsOf({});
     }
 };
 

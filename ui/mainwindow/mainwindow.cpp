@@ -986,13 +986,36 @@ void MainWindow::exportListCsv()
     if (auto *status = m_invoiceList->findChild<QComboBox *>(QStringLiteral("statusFilter")))
         filter.status = status->currentData().toString();
     filter.search = m_search->text().trimmed();
-    auto rows = m_session->book().invoices(filter, InvoiceSort::Created, Qt::AscendingOrder);
-    Status written = rows ? writeInvoiceListCsv(path, *rows, CsvOptions{true}) : Status(fail(rows.error()));
+    qsizetype count = 0;
+    const auto write = [&](const Book &book) -> Status {
+        auto rows = book.invoices(filter, InvoiceSort::Created, Qt::AscendingOrder);
+        if (!rows)
+            return fail(rows.error());
+        count = rows->size();
+        return writeInvoiceListCsv(path, *rows, CsvOptions{true});
+    };
+    // A large list takes a second or more to read and write: on a worker, reading the book the
+    // window shows through its own connection (a copy of it keeps its tables meanwhile).
+    const Book shown = m_session->book();
+    Status written;
+    if (shown.canOpenElsewhere()) {
+        BackgroundJob::Options options;
+        options.title = tr("Export Invoice List");
+        options.label = tr("Writing %1…").arg(QDir::toNativeSeparators(path));
+        written = BackgroundJob::run(this, m_session->store().path(), options, [&](BackgroundJob::Context &ctx) -> Status {
+            Result<Book> book = shown.on(ctx.store);
+            if (!book)
+                return fail(book.error());
+            return write(*book);
+        });
+    } else {
+        written = write(shown);
+    }
     if (!written) {
         MessageBox::warning(this, tr("Export Invoice List"), tr("The list could not be exported."), written.error().message);
         return;
     }
-    statusBar()->showMessage(tr("Saved %n invoice(s) to %1", nullptr, int(rows->size())).arg(QDir::toNativeSeparators(path)), 5000);
+    statusBar()->showMessage(tr("Saved %n invoice(s) to %1", nullptr, int(count)).arg(QDir::toNativeSeparators(path)), 5000);
 }
 
 void MainWindow::loadDemoData()
