@@ -504,13 +504,16 @@ Status SqliteEventStore::Private::openConnection(bool readOnlyConnection, bool i
 {
     connectionName = QStringLiteral("billstream-es-%1").arg(connectionCounter.fetch_add(1) + 1);
     QSqlDatabase qdb = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
-    QStringList connectOptions{QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs)};
+    // URI file names on every connection, whatever SQLite's build defaults to: the book as of a
+    // time attaches a shared in-memory database by one (SharedBookTables). The store's own path
+    // is absolute, so it never reads as a URI.
+    QStringList connectOptions{QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs),
+                               QStringLiteral("QSQLITE_OPEN_URI")};
     if (readOnlyConnection)
         connectOptions << QStringLiteral("QSQLITE_OPEN_READONLY");
     if (immutable) {
         // A folder we cannot write to cannot hold the -shm file that WAL readers need; an
         // immutable open reads the file without locks or shared memory.
-        connectOptions << QStringLiteral("QSQLITE_OPEN_URI");
         qdb.setDatabaseName(QUrl::fromLocalFile(path).toString(QUrl::FullyEncoded) + QStringLiteral("?immutable=1"));
     } else {
         qdb.setDatabaseName(path);
