@@ -164,7 +164,8 @@ private:
 };
 
 // One tenant's book, live or as it stood at a point of the log. An as-of book is computed
-// once into temporary tables of the connection (dropped when the last copy of the Book goes),
+// once into temporary tables of the connection, or into SharedBookTables when another
+// connection builds it (either dropped when the last copy of the Book goes),
 // from the live rows that held then, the customers' superseded versions and, for invoices
 // changed since, their events up to then; the live tables are never touched.
 class Book

@@ -718,17 +718,17 @@ void MainWindow::applySearch()
 
 void MainWindow::setAsOf(const QDateTime &time)
 {
-    showBook(time, false);
+    showBookAsOf(time, false);
 }
 
 // After a rebuild replaced the rows a book was made of: the same book, made again.
 void MainWindow::reopenBook()
 {
     if (m_session)
-        showBook(m_session->asOf(), true);
+        showBookAsOf(m_session->asOf(), true);
 }
 
-void MainWindow::showBook(const QDateTime &time, bool reopen)
+void MainWindow::showBookAsOf(const QDateTime &time, bool reopen)
 {
     if (!m_session)
         return;

@@ -95,7 +95,7 @@ private:
     void updateAsOfUi();
     // The book as of `time` (invalid: live), built on a worker unless there is nothing to
     // build; `reopen` builds it again even when it is the one shown.
-    void showBook(const QDateTime &time, bool reopen);
+    void showBookAsOf(const QDateTime &time, bool reopen);
     void reopenBook();
     void updateRecentMenu();
     void updateWelcome();
