@@ -373,33 +373,31 @@ void detachShared(sqlite3 *h, const QString &schema)
 
 Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attach(SqliteEventStore &showing)
 {
-    sqlite3 *h = ReadSql::handleOf(showing.database());
-    if (!h)
-        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(showing.path())));
     // Named for the process and a counter: memdb shares a database by name within a process.
     const int n = snapshotCounter.fetch_add(1) + 1;
-    const QString schema = QStringLiteral("asofdb_%1").arg(n);
-    const QString uri = QStringLiteral("file:/billstream-asof-%1-%2?vfs=memdb").arg(QCoreApplication::applicationPid()).arg(n);
-    std::shared_ptr<SharedBookTables> tables(new SharedBookTables(showing, schema, uri));
-    if (Status s = attachShared(h, *tables, QStringLiteral("make room for a book as of a time")); !s) {
-        tables->m_schema.clear();  // nothing to detach
-        return fail(s.error());
-    }
-    return tables;
+    return attachAs(showing, QStringLiteral("asofdb_%1").arg(n),
+                    QStringLiteral("file:/billstream-asof-%1-%2?vfs=memdb").arg(QCoreApplication::applicationPid()).arg(n),
+                    QStringLiteral("make room for a book as of a time"));
 }
 
 Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attachAgain(SqliteEventStore &other,
                                                                         const SharedBookTables &tables)
 {
-    sqlite3 *h = ReadSql::handleOf(other.database());
+    return attachAs(other, tables.m_schema, tables.m_uri, QStringLiteral("read a book as of a time"));
+}
+
+Result<std::shared_ptr<SharedBookTables>> SharedBookTables::attachAs(SqliteEventStore &store, const QString &schema,
+                                                                     const QString &uri, const QString &doing)
+{
+    sqlite3 *h = ReadSql::handleOf(store.database());
     if (!h)
-        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(other.path())));
-    std::shared_ptr<SharedBookTables> again(new SharedBookTables(other, tables.m_schema, tables.m_uri));
-    if (Status s = attachShared(h, *again, QStringLiteral("read a book as of a time")); !s) {
-        again->m_schema.clear();
+        return fail(Error::failure(QStringLiteral("The store %1 has no open connection.").arg(store.path())));
+    std::shared_ptr<SharedBookTables> tables(new SharedBookTables(store, schema, uri));
+    if (Status s = attachShared(h, *tables, doing); !s) {
+        tables->m_schema.clear();  // nothing to detach
         return fail(s.error());
     }
-    return again;
+    return tables;
 }
 
 SharedBookTables::SharedBookTables(SqliteEventStore &showing, QString schema, QString uri)

@@ -158,6 +158,8 @@ public:
 
 private:
     SharedBookTables(SqliteEventStore &showing, QString schema, QString uri);
+    static Result<std::shared_ptr<SharedBookTables>> attachAs(SqliteEventStore &store, const QString &schema,
+                                                              const QString &uri, const QString &doing);
     SqliteEventStore &m_showing;
     QString m_schema;
     QString m_uri;

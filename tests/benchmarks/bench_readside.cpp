@@ -322,27 +322,44 @@ QList<Figure> asOfScenario(const Options &opt, const QString &workDir)
     if (!middle || middle->isEmpty())
         std::exit(1);
     const QDateTime t = middle->first().recordedAt;
+    // What the window reads of a book: the lists, aging and revenue.
+    struct Read
+    {
+        QList<InvoiceListEntry> invoices;
+        QList<CustomerListEntry> customers;
+        QList<AgingRow> aging;
+        QList<RevenueRow> revenue;
+        bool operator==(const Read &) const = default;
+    };
+    const auto read = [](const Book &book, const QString &scenario) {
+        auto invoices = book.invoices({});
+        auto customers = book.customers({});
+        auto aging = book.aging();
+        auto revenue = book.revenue();
+        for (const Error *e : {invoices ? nullptr : &invoices.error(), customers ? nullptr : &customers.error(),
+                               aging ? nullptr : &aging.error(), revenue ? nullptr : &revenue.error()}) {
+            if (e)
+                die(scenario, *e);
+        }
+        return Read{*invoices, *customers, *aging, *revenue};
+    };
     QList<double> ours;
-    qint64 rows = 0;
+    Read expected;
     for (int run = 0; run < opt.runs + 1; ++run) {
         QElapsedTimer timer;
         timer.start();
         auto book = Book::asOf(store, Tenant, t);
         if (!book)
             die(QStringLiteral("as-of"), book.error());
-        auto invoices = book->invoices({});
-        auto customers = book->customers({});
-        auto aging = book->aging();
-        auto revenue = book->revenue();
-        if (!invoices || !customers || !aging || !revenue)
-            std::exit(1);
-        rows = invoices->size() + customers->size();
+        expected = read(*book, QStringLiteral("as-of"));
         if (run > 0)
             ours << double(timer.nsecsElapsed()) / 1e6;
     }
-    std::fprintf(stderr, "as-of: %lld rows as of %s (position %lld of %lld)\n", qlonglong(rows),
-                 qPrintable(t.toString(Qt::ISODate)), qlonglong(head / 2), qlonglong(head));
-    // As the window builds it: on a worker's connection, into tables the first one attaches.
+    std::fprintf(stderr, "as-of: %lld rows as of %s (position %lld of %lld)\n",
+                 qlonglong(expected.invoices.size() + expected.customers.size()), qPrintable(t.toString(Qt::ISODate)),
+                 qlonglong(head / 2), qlonglong(head));
+    // As the window builds it: on a worker's connection, into tables the first one attaches;
+    // it has to read as the book built on one connection.
     QList<double> worker;
     for (int run = 0; run < opt.runs + 1; ++run) {
         QElapsedTimer timer;
@@ -369,12 +386,10 @@ QList<Figure> asOfScenario(const Options &opt, const QString &workDir)
         thread.join();
         if (error)
             die(QStringLiteral("as-of-worker"), *error);
-        auto invoices = built->invoices({});
-        auto customers = built->customers({});
-        auto aging = built->aging();
-        auto revenue = built->revenue();
-        if (!invoices || !customers || !aging || !revenue || invoices->size() + customers->size() != rows)
+        if (read(*built, QStringLiteral("as-of-worker")) != expected) {
+            std::fprintf(stderr, "as-of-worker: the book built on a worker differs from the one built on one connection\n");
             std::exit(1);
+        }
         if (run > 0)
             worker << double(timer.nsecsElapsed()) / 1e6;
     }

@@ -76,16 +76,19 @@ Result<AppendResult> Session::execute(const QJsonObject &command)
     return m_service->execute(m_options.tenantId, command, m_options.actor);
 }
 
+Result<Book> Session::bookAt(const QDateTime &time) const
+{
+    return time.isValid() ? Book::asOf(store(), tenantId(), time) : Book::live(store(), tenantId(), today());
+}
+
 Status Session::setAsOf(const QDateTime &time)
 {
     if (time == m_asOf && m_book)
         return {};
-    Result<Book> book = time.isValid() ? Book::asOf(store(), tenantId(), time) : Book::live(store(), tenantId(), today());
+    Result<Book> book = bookAt(time);
     if (!book)
         return fail(book.error());
-    m_book = std::move(*book);
-    m_asOf = time;
-    emit asOfChanged();
+    showBook(std::move(*book), time);
     return {};
 }
 
@@ -93,20 +96,17 @@ void Session::showBook(Book book, const QDateTime &time)
 {
     m_book = std::move(book);
     m_asOf = time;
-    if (auto v = store().dataVersion())
-        m_dataVersion = *v;
     emit asOfChanged();
 }
 
 Status Session::reopenBook()
 {
-    Result<Book> book = m_asOf.isValid() ? Book::asOf(store(), tenantId(), m_asOf) : Book::live(store(), tenantId(), today());
+    Result<Book> book = bookAt(m_asOf);
     if (!book)
         return fail(book.error());
-    m_book = std::move(*book);
     if (auto v = store().dataVersion())
         m_dataVersion = *v;
-    emit asOfChanged();
+    showBook(std::move(*book), m_asOf);
     return {};
 }
 

@@ -82,6 +82,8 @@ signals:
 
 private:
     Session(const QString &path, const Options &options);
+    // Live (invalid time) or as of `time`, on this session's connection.
+    Result<Book> bookAt(const QDateTime &time) const;
     void scheduleChanged();
     void emitChanged();
 
