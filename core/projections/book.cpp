@@ -5,6 +5,7 @@
 #include "core/es/sqliteeventstore.h"
 #include "core/es/sqlitestatement.h"
 #include "core/es/upcasters.h"
+#include "core/projections/activityfeed.h"
 #include "core/projections/invoicelistprojection.h"
 #include "core/projections/invoicerow.h"
 #include "core/projections/sqlaccess.h"
@@ -925,17 +926,14 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
 {
     sqlite3 *h = d->handle();
     const QString doing = QStringLiteral("read the activity feed");
+    // The tenant's events newest first, through the log's index by (tenant, position): an entry
+    // is a run of them, so a page reads its entries' events and one more.
     auto q = prepare(h,
-                     QStringLiteral("SELECT a.position, a.last_position, e.recorded_at, e.stream_type, e.stream_id,"
-                                    " e.type, a.last_position - a.position + 1,"
-                                    " coalesce(json_extract(e.metadata, '$.actor'), ''), coalesce(i.number, ''),"
-                                    " coalesce(i.customer_name, c.name, '') FROM main.activity a"
-                                    " JOIN main.events e ON e.position = a.position"
-                                    " LEFT JOIN %1 i ON e.stream_type = 'invoice' AND i.tenant = a.tenant AND i.id = e.stream_id"
-                                    " LEFT JOIN %2 c ON e.stream_type = 'customer' AND c.tenant = a.tenant AND c.id = e.stream_id"
-                                    " WHERE a.tenant = ?1 AND a.last_position <= ?2 AND a.position < ?3"
-                                    " ORDER BY a.position DESC LIMIT ?4")
-                         .arg(d->invoices, d->customers),
+                     QStringLiteral("SELECT position, stream_type, stream_id, recorded_at, type,"
+                                    " coalesce(json_extract(metadata, '$.commandId'), ''),"
+                                    " coalesce(json_extract(metadata, '$.actor'), '')"
+                                    " FROM main.events WHERE tenant = ?1 AND position <= ?2 AND position < ?3"
+                                    " ORDER BY position DESC"),
                      doing);
     if (!q)
         return fail(q.error());
@@ -943,25 +941,80 @@ Result<QList<ActivityEntry>> Book::activity(int limit, qint64 beforePosition) co
     v.bind(1, d->tenant);
     v.bind(2, d->live ? std::numeric_limits<qint64>::max() : d->position);
     v.bind(3, beforePosition > 0 ? beforePosition : std::numeric_limits<qint64>::max());
-    v.bind(4, qint64(limit > 0 ? limit : -1));
     QList<ActivityEntry> rows;
-    const Status read = eachRow(v, h, doing, [&] {
+    QString command;  // of the oldest event of rows.last()
+    int rc = SQLITE_ROW;
+    while ((rc = v.step()) == SQLITE_ROW) {
+        const QString streamType = v.text(1);
+        if (!ActivityFeed::isTold(streamType))
+            continue;
+        const qint64 position = v.int64(0);
+        const QString streamId = v.text(2);
+        const qint64 timeMs = v.int64(3);
+        const QString commandId = v.text(5);
+        if (!rows.isEmpty()) {
+            ActivityEntry &e = rows.last();
+            if (ActivityFeed::continues(position, streamId, timeMs, commandId, e.position, e.streamId,
+                                        e.recordedAt.toMSecsSinceEpoch(), command)) {
+                // What the feed shows of an entry is its first event's.
+                e.position = position;
+                e.eventType = v.text(4);
+                e.actor = v.text(6);
+                ++e.eventCount;
+                continue;
+            }
+        }
+        if (limit > 0 && rows.size() == limit)
+            break;  // the last entry is whole: this event starts an older one
         ActivityEntry e;
-        e.position = v.int64(0);
-        e.lastPosition = v.int64(1);
-        e.recordedAt = QDateTime::fromMSecsSinceEpoch(v.int64(2), Qt::UTC);
-        e.streamType = v.text(3);
-        e.streamId = v.text(4);
-        e.eventType = v.text(5);
-        e.eventCount = int(v.int64(6));
-        e.actor = v.text(7);  // the summary is rendered from the events (ActivityProjection::summarize)
-        e.subjectNumber = v.text(8);
-        e.subjectName = v.text(9);
+        e.position = position;
+        e.lastPosition = position;
+        e.recordedAt = QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC);
+        e.streamType = streamType;
+        e.streamId = streamId;
+        e.eventType = v.text(4);
+        e.eventCount = 1;
+        e.actor = v.text(6);  // the summary is rendered from the events (ActivityFeed::summarize)
         rows << e;
-    });
-    if (!read)
-        return fail(read.error());
+        command = commandId;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(ReadSql::sqlError(h, rc, doing));
+    if (Status s = subjects(rows); !s)
+        return fail(s.error());
     return rows;
+}
+
+// What each entry is about, as this book knows it: an invoice's number and customer name, a
+// customer's name.
+Status Book::subjects(QList<ActivityEntry> &entries) const
+{
+    sqlite3 *h = d->handle();
+    const QString doing = QStringLiteral("read the activity feed");
+    auto invoice = prepare(h, QStringLiteral("SELECT number, customer_name FROM %1 WHERE tenant = ?1 AND id = ?2").arg(d->invoices),
+                           doing);
+    if (!invoice)
+        return fail(invoice.error());
+    auto customer = prepare(h, QStringLiteral("SELECT name FROM %1 WHERE tenant = ?1 AND id = ?2").arg(d->customers), doing);
+    if (!customer)
+        return fail(customer.error());
+    for (ActivityEntry &e : entries) {
+        const bool isInvoice = e.streamType == Wire::StreamType::Invoice;
+        if (!isInvoice && e.streamType != Wire::StreamType::Customer)
+            continue;
+        ReadSql::Stmt v = (isInvoice ? *invoice : *customer)->view();
+        v.bind(1, d->tenant);
+        v.bind(2, e.streamId);
+        const int rc = v.step();
+        if (rc == SQLITE_ROW) {
+            e.subjectNumber = isInvoice ? v.text(0) : QString();
+            e.subjectName = v.text(isInvoice ? 1 : 0);
+        }
+        v.reset();
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return fail(ReadSql::sqlError(h, rc, doing));
+    }
+    return {};
 }
 
 } // namespace Billstream

@@ -227,10 +227,12 @@ public:
     Result<QList<RevenueRow>> revenue() const;
     qint64 revenuePosition() const;
     // The newest entries first, at most `limit`, those before `beforePosition` when > 0; without
-    // their summaries, which ActivityProjection::summarize() renders from the events.
+    // their summaries, which ActivityFeed::summarize() renders from the events. Read from the
+    // log itself (see ActivityFeed), up to the book's position.
     Result<QList<ActivityEntry>> activity(int limit, qint64 beforePosition = 0) const;
 
 private:
+    Status subjects(QList<ActivityEntry> &entries) const;
     struct Data;
     std::shared_ptr<Data> d;
 };

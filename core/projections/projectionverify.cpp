@@ -28,10 +28,8 @@ QStringList keyColumns(const QString &table)
          {QStringLiteral("tenant"), QStringLiteral("customer_id"), QStringLiteral("currency")}},
         {QStringLiteral("customer_list"), {QStringLiteral("tenant"), QStringLiteral("id")}},
         {QStringLiteral("customer_list_history"), {QStringLiteral("tenant"), QStringLiteral("id"), QStringLiteral("valid_from")}},
-        {QStringLiteral("revenue_applied"), {QStringLiteral("tenant"), QStringLiteral("position")}},
         {QStringLiteral("revenue_payments"), {QStringLiteral("tenant"), QStringLiteral("position")}},
         {QStringLiteral("revenue_by_month"), {QStringLiteral("tenant"), QStringLiteral("month"), QStringLiteral("currency")}},
-        {QStringLiteral("activity"), {QStringLiteral("position")}},
     };
     return keys.value(table);
 }

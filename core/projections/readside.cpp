@@ -1,7 +1,6 @@
 #include "core/projections/readside.h"
 
 #include "core/es/projectionrunner.h"
-#include "core/projections/activityprojection.h"
 #include "core/projections/customerlistprojection.h"
 #include "core/projections/invoicelistprojection.h"
 #include "core/projections/revenueprojection.h"
@@ -51,7 +50,7 @@ QStringList ReadSide::inlineProjectionNames()
 
 QStringList ReadSide::projectionNames()
 {
-    return inlineProjectionNames() + QStringList{RevenueProjection::projectionName(), ActivityProjection::projectionName()};
+    return inlineProjectionNames() + QStringList{RevenueProjection::projectionName()};
 }
 
 QStringList ReadSide::tablesOf(const QString &projection)
@@ -62,8 +61,6 @@ QStringList ReadSide::tablesOf(const QString &projection)
         return CustomerListProjection::tables();
     if (projection == RevenueProjection::projectionName())
         return RevenueProjection::tables();
-    if (projection == ActivityProjection::projectionName())
-        return ActivityProjection::tables();
     return {};
 }
 
@@ -112,6 +109,28 @@ Result<bool> ReadSide::tablesPresent(const QString &projection)
     return true;
 }
 
+// Projections Billstream kept once and keeps no longer, with their tables: gone on the first
+// open that may write. `activity` (schema 1-4) held the activity feed's entries, which are now
+// read from the log itself (ActivityFeed).
+Status ReadSide::dropRetired()
+{
+    static const QList<std::pair<const char *, const char *>> retired{
+        {"activity", "DROP TABLE IF EXISTS activity; DELETE FROM projection_checkpoints WHERE name = 'activity';"}};
+    for (const auto &[name, drop] : retired) {
+        const Result<int> stored = m_store.storedProjectionSchema(QString::fromLatin1(name));
+        if (!stored)
+            return fail(stored.error());
+        if (*stored == 0)
+            continue;
+        const QString doing = QStringLiteral("remove the retired projection %1").arg(QString::fromLatin1(name));
+        Status s = m_store.writeTransaction(
+            [&, drop = drop](QSqlDatabase &db) { return ReadSql::exec(ReadSql::handleOf(db), drop, doing); });
+        if (!s)
+            return s;
+    }
+    return {};
+}
+
 BulkProjection *ReadSide::projection(const QString &name) const
 {
     if (name == InvoiceListProjection::projectionName())
@@ -120,8 +139,6 @@ BulkProjection *ReadSide::projection(const QString &name) const
         return m_customers.get();
     if (name == RevenueProjection::projectionName())
         return m_revenue.get();
-    if (name == ActivityProjection::projectionName())
-        return m_activity.get();
     return nullptr;
 }
 
@@ -137,12 +154,13 @@ Status ReadSide::attachAll(const Progress &progress, const Options &options)
     m_invoices = std::make_shared<InvoiceListProjection>(m_store, m_upcasters);
     m_customers = std::make_shared<CustomerListProjection>(m_store, m_upcasters);
     m_revenue = std::make_shared<RevenueProjection>(m_upcasters);
-    m_activity = std::make_shared<ActivityProjection>(m_upcasters);
     const bool writable = !m_store.isReadOnly();
 
     // Never built, built by another schema version, or tables removed by hand: rebuilt here in
     // one pass, before the kernel or a runner would replay them event by event.
     if (writable) {
+        if (Status s = dropRetired(); !s)
+            return s;
         QStringList stale;
         for (const QString &name : projectionNames()) {
             const Result<int> stored = m_store.storedProjectionSchema(name);
@@ -169,7 +187,7 @@ Status ReadSide::attachAll(const Progress &progress, const Options &options)
         if (Status s = m_store.registerInlineProjection(p, report); !s)
             return s;
     }
-    for (const std::shared_ptr<Projection> &p : {std::shared_ptr<Projection>(m_revenue), std::shared_ptr<Projection>(m_activity)}) {
+    for (const std::shared_ptr<Projection> &p : {std::shared_ptr<Projection>(m_revenue)}) {
         auto *runner = new ProjectionRunner(m_store, p, this);
         // The runner would catch up synchronously after every append; the read side batches
         // that instead (scheduleCatchUp), so a command costs one durable commit, not three.

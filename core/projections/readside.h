@@ -17,7 +17,6 @@ class BulkProjection;
 class InvoiceListProjection;
 class CustomerListProjection;
 class RevenueProjection;
-class ActivityProjection;
 
 // Where one projection stands.
 struct ProjectionStatus
@@ -42,7 +41,7 @@ struct ReadSideOptions
 };
 
 // The read side of one store: registers the inline projections (invoice list, customer list),
-// runs the async ones (revenue, activity), and maintains them all. The CLI and the GUI open
+// runs the async one (revenue), and maintains them all. The CLI and the GUI open
 // every store through here, so no writer ever appends without the inline projections.
 //
 // One instance per store connection and thread, like the store. Item models and queries take
@@ -101,6 +100,7 @@ private:
     explicit ReadSide(SqliteEventStore &store);
     Status attachAll(const Progress &progress, const Options &options);
     Result<bool> tablesPresent(const QString &projection);
+    Status dropRetired();
     BulkProjection *projection(const QString &name) const;
     // One pass over the log for every named projection, in one write transaction: one thread
     // reads the log and another prepares it (each with its own read-only connection) while this
@@ -115,7 +115,6 @@ private:
     std::shared_ptr<InvoiceListProjection> m_invoices;
     std::shared_ptr<CustomerListProjection> m_customers;
     std::shared_ptr<RevenueProjection> m_revenue;
-    std::shared_ptr<ActivityProjection> m_activity;
     QList<ProjectionRunner *> m_runners;
     QTimer m_catchUpTimer;
 };

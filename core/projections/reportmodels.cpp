@@ -1,7 +1,7 @@
 #include "core/projections/reportmodels.h"
 
 #include "core/domain/domainevents.h"
-#include "core/projections/activityprojection.h"
+#include "core/projections/activityfeed.h"
 
 #include "core/es/sqliteeventstore.h"
 #include "core/projections/readside.h"
@@ -104,11 +104,16 @@ void ReportModel::setLocale(const QLocale &locale)
 RevenueModel::RevenueModel(ReadSide &readSide, const QString &tenantId, QObject *parent)
     : ReportModel(readSide.store(), tenantId, parent)
 {
+    // The feed is read from the log: new events are new entries (or longer ones) at once; a
+    // catch-up also follows what another program appended.
+    connect(&readSide.store(), &EventStore::eventsAppended, this, [this](const QString &tenant) {
+        if (isLive() && tenant == this->tenantId())
+            scheduleRefresh();
+    });
     connect(&readSide, &ReadSide::asyncCaughtUp, this, [this] {
         if (isLive())
             scheduleRefresh();
     });
-    connect(&readSide, &ReadSide::rebuilt, this, [this] { scheduleRefresh(); });
     refresh();
 }
 
@@ -256,11 +261,16 @@ ActivityModel::ActivityModel(ReadSide &readSide, const QString &tenantId, QObjec
     , m_readSide(readSide)
     , m_pageSize(std::max(1, pageSize))
 {
+    // The feed is read from the log: new events are new entries (or longer ones) at once; a
+    // catch-up also follows what another program appended.
+    connect(&readSide.store(), &EventStore::eventsAppended, this, [this](const QString &tenant) {
+        if (isLive() && tenant == this->tenantId())
+            scheduleRefresh();
+    });
     connect(&readSide, &ReadSide::asyncCaughtUp, this, [this] {
         if (isLive())
             scheduleRefresh();
     });
-    connect(&readSide, &ReadSide::rebuilt, this, [this] { scheduleRefresh(); });
     refresh();
 }
 
@@ -294,7 +304,7 @@ Result<QList<ActivityEntry>> ActivityModel::entries(int limit, qint64 beforePosi
     }
     if (unrendered.isEmpty())
         return rows;
-    if (Status s = ActivityProjection::summarize(store(), m_readSide.upcasters(), tenantId(), unrendered); !s)
+    if (Status s = ActivityFeed::summarize(store(), m_readSide.upcasters(), tenantId(), unrendered); !s)
         return fail(s.error());
     for (const ActivityEntry &e : std::as_const(unrendered))
         m_summaries.insert(e.position, {e.lastPosition, e.summary});

@@ -13,11 +13,10 @@ using ReadSql::ResetGuard;
 
 namespace {
 
-// Every event the report counted is kept by its position, so an event applied again changes
-// nothing, and a replay appends these rows in key order.
+// Payments are kept by their position (a replay appends them in key order). Each event is
+// applied once: the runner reads its checkpoint under the write lock of every batch, and rows and
+// checkpoint commit together (docs/kernel.md).
 constexpr const char *Schema =
-    "CREATE TABLE IF NOT EXISTS revenue_applied ("
-    " tenant TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (tenant, position)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS revenue_payments ("
     " tenant TEXT NOT NULL, position INTEGER NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL,"
     " digits INTEGER NOT NULL, amount NOT NULL, PRIMARY KEY (tenant, position)) WITHOUT ROWID;"
@@ -26,14 +25,13 @@ constexpr const char *Schema =
     " invoice_count INTEGER NOT NULL, net NOT NULL, tax NOT NULL, total NOT NULL, received NOT NULL,"
     " PRIMARY KEY (tenant, month, currency)) WITHOUT ROWID;";
 
-// revenue_invoices: schema 1's issued invoices, one row each (schema 2 counts them in the book).
+// revenue_invoices: schema 1's issued invoices, one row each (schema 2 counts them in the book);
+// revenue_applied: up to schema 2, the positions of the ISSUED and VOID events counted.
 constexpr const char *DropSchema = "DROP TABLE IF EXISTS revenue_invoices; DROP TABLE IF EXISTS revenue_applied;"
                                    " DROP TABLE IF EXISTS revenue_payments; DROP TABLE IF EXISTS revenue_by_month;";
 
 constexpr const char *SqlInvoiceFigures =
     "SELECT currency, digits, net, tax, total, issue_date FROM invoice_list WHERE tenant = ?1 AND id = ?2";
-constexpr const char *SqlApplied =
-    "INSERT INTO revenue_applied (tenant, position) VALUES (?1, ?2) ON CONFLICT (tenant, position) DO NOTHING";
 constexpr const char *SqlInsertPayment =
     "INSERT INTO revenue_payments (tenant, position, month, currency, digits, amount)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant, position) DO NOTHING";
@@ -68,7 +66,7 @@ RevenueProjection::~RevenueProjection() = default;
 
 QStringList RevenueProjection::tables()
 {
-    return {QStringLiteral("revenue_applied"), QStringLiteral("revenue_payments"), QStringLiteral("revenue_by_month")};
+    return {QStringLiteral("revenue_payments"), QStringLiteral("revenue_by_month")};
 }
 
 Status RevenueProjection::createSchema(QSqlDatabase &db)
@@ -229,36 +227,16 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
     return applyPayment(db, h, e, figures, delta.payments.constLast());
 }
 
-// Whether the event at e's position is counted now (false: it was before).
-Result<bool> RevenueProjection::countOnce(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e)
-{
-    auto ins = m_sql.get(db, SqlApplied);
-    if (!ins)
-        return fail(ins.error());
-    ins->bind(1, e.tenantId);
-    ins->bind(2, e.position);
-    auto r = ReadSql::run(*ins, h, Doing);
-    if (!r)
-        return fail(atPosition(r.error(), e.position));
-    return *r > 0;
-}
-
 Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
 {
     if (!figures.issueDate.isValid())
         return {};  // never issued (an invoice is voided once, after its issue: DOMAIN.md)
-    const Result<bool> fresh = countOnce(db, h, e);
-    if (!fresh || !*fresh)
-        return fresh ? Status{} : fail(fresh.error());
     return addToMonth(db, h, e.tenantId, monthOf(figures.issueDate), figures.currency, figures.digits, -1,
                       -figures.net, -figures.tax, -figures.total, 0);
 }
 
 Status RevenueProjection::applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
 {
-    const Result<bool> fresh = countOnce(db, h, e);
-    if (!fresh || !*fresh)
-        return fresh ? Status{} : fail(fresh.error());
     return addToMonth(db, h, e.tenantId, monthOf(figures.issueDate), figures.currency, figures.digits, 1, figures.net,
                       figures.tax, figures.total, 0);
 }

@@ -16,7 +16,6 @@ namespace Billstream {
 // Revenue by month and currency (async, behind a checkpoint):
 //   revenue_by_month  the sums per (tenant, month, currency), kept by delta for the live report
 //   revenue_payments  one row per payment, by its position: payment date's month, amount
-//   revenue_applied   the positions of the ISSUED and VOID events counted (each counts once)
 // "Invoiced" counts issued invoices by issue month, less those voided; "received" counts
 // payments by the month of their payment date. An issued invoice's content is frozen
 // (DOMAIN.md), so its totals are read from the invoice list, an inline projection always at or
@@ -27,7 +26,9 @@ class RevenueProjection final : public BulkProjection
 public:
     // 2: issued invoices are no longer kept one row each (revenue_invoices); the book as of a
     //    time counts its own invoice rows. Payments keyed by position.
-    static constexpr int SchemaVersion = 2;
+    // 3: no revenue_applied (the positions of the ISSUED and VOID events counted): the runner
+    //    applies each event once, reading its checkpoint under the batch's write lock.
+    static constexpr int SchemaVersion = 3;
     static QString projectionName() { return QStringLiteral("revenue"); }
 
     explicit RevenueProjection(std::shared_ptr<const Upcasters> upcasters);
@@ -53,7 +54,6 @@ public:
     static QStringList tables();
 
 private:
-    Result<bool> countOnce(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e);
     Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
     Status applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
     Status applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,

@@ -127,7 +127,7 @@ private slots:
         QVERIFY(ReadSql::exec(ReadSql::handleOf(w.session()->store().database()),
                               "UPDATE invoice_list SET customer_name = 'Stale';"
                               " UPDATE projection_checkpoints SET schema_version = 0 WHERE name = 'invoice_list';"
-                              " DROP TABLE activity",
+                              " DROP TABLE revenue_payments",
                               QStringLiteral("edit by hand")));
         QVERIFY(w.openStore(dir.filePath(QStringLiteral("fresh.sqlite"))));
         QCOMPARE(staleRows(w), 0);

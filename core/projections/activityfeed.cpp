@@ -1,42 +1,16 @@
-#include "core/projections/activityprojection.h"
+#include "core/projections/activityfeed.h"
 
 #include "core/domain/customer.h"
 #include "core/domain/domainevents.h"
 #include "core/domain/invoice.h"
 #include "core/domain/tenant.h"
 
-
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <numeric>
 
 namespace Billstream {
 
-using ReadSql::ResetGuard;
-
 namespace {
-
-// An entry is the span of positions its events hold (contiguous by construction); what the
-// feed shows of it (stream, time, type, actor) is its first event's, read by a join on the log.
-constexpr const char *Schema =
-    "CREATE TABLE IF NOT EXISTS activity ("
-    " tenant TEXT NOT NULL, position INTEGER NOT NULL, last_position INTEGER NOT NULL,"
-    " PRIMARY KEY (tenant, position)) WITHOUT ROWID;";
-
-constexpr const char *DropSchema = "DROP TABLE IF EXISTS activity;";
-
-// The entry that ends at ?2, with what continues() compares, from its last event.
-constexpr const char *SqlByEnd =
-    "SELECT a.position, e.tenant, e.stream_id, e.recorded_at, coalesce(json_extract(e.metadata, '$.commandId'), '')"
-    " FROM (SELECT position, last_position FROM activity WHERE tenant = ?1 AND position <= ?2"
-    "       ORDER BY position DESC LIMIT 1) a"
-    " JOIN events e ON e.position = a.last_position WHERE a.last_position = ?2";
-constexpr const char *SqlInsert =
-    "INSERT INTO activity (tenant, position, last_position) VALUES (?1, ?2, ?3)"
-    " ON CONFLICT (tenant, position) DO NOTHING";
-constexpr const char *SqlContinue =
-    "UPDATE activity SET last_position = ?3 WHERE tenant = ?1 AND position = ?2 AND last_position = ?3 - 1";
 
 constexpr int MaxSummary = 200;
 
@@ -57,34 +31,9 @@ QString statusWords(const QString &status)
 
 } // namespace
 
-ActivityProjection::ActivityProjection(std::shared_ptr<const Upcasters> upcasters)
-    : m_upcasters(std::move(upcasters))
-{
-}
-
-ActivityProjection::~ActivityProjection() = default;
-
-QStringList ActivityProjection::tables()
-{
-    return {QStringLiteral("activity")};
-}
-
-Status ActivityProjection::createSchema(QSqlDatabase &db)
-{
-    m_last = Entry{};
-    return ReadSql::exec(ReadSql::handleOf(db), Schema, QStringLiteral("create the activity table"));
-}
-
-Status ActivityProjection::dropSchema(QSqlDatabase &db)
-{
-    m_last = Entry{};
-    m_sql.clear();
-    return ReadSql::exec(ReadSql::handleOf(db), DropSchema, QStringLiteral("drop the activity table"));
-}
-
 // The facts come from the domain's own reading of each event (its evolve functions applied to
 // an empty state) where a field is read, so the feed never disagrees with the aggregates.
-void ActivityProjection::accumulate(Facts &f, const RecordedEvent &e)
+void ActivityFeed::accumulate(Facts &f, const RecordedEvent &e)
 {
     using namespace Wire::Event;
     if (e.streamType == Wire::StreamType::Invoice) {
@@ -174,7 +123,7 @@ void ActivityProjection::accumulate(Facts &f, const RecordedEvent &e)
     }
 }
 
-QString ActivityProjection::render(const QString &streamType, const Facts &f)
+QString ActivityFeed::render(const QString &streamType, const Facts &f)
 {
     QStringList parts;
     const auto text = [&f](Facts::Key k) { return f.text(k); };
@@ -264,109 +213,22 @@ QString ActivityProjection::render(const QString &streamType, const Facts &f)
     return summary;
 }
 
-bool ActivityProjection::continues(const Entry &entry, const RecordedEvent &e) const
+bool ActivityFeed::isTold(const QString &streamType)
 {
-    return entry.lastPosition == e.position - 1 && entry.tenant == e.tenantId && entry.streamId == e.streamId
-        && entry.recordedAtMs == e.recordedAt.toMSecsSinceEpoch() && entry.commandId == e.metadata.commandId;
+    return streamType == Wire::StreamType::Invoice || streamType == Wire::StreamType::Customer
+        || streamType == Wire::StreamType::Tenant;
 }
 
-Status ActivityProjection::insert(QSqlDatabase &db, const Entry &entry)
+bool ActivityFeed::continues(qint64 position, const QString &streamId, qint64 timeMs, const QString &commandId,
+                             qint64 entryPosition, const QString &entryStreamId, qint64 entryTimeMs,
+                             const QString &entryCommandId)
 {
-    auto ins = m_sql.get(db, SqlInsert);
-    if (!ins)
-        return fail(ins.error());
-    ins->bind(1, entry.tenant);
-    ins->bind(2, entry.position);
-    ins->bind(3, entry.lastPosition);
-    if (auto r = ReadSql::run(*ins, ReadSql::handleOf(db), "update the activity feed"); !r)
-        return fail(r.error());
-    return {};
+    return position == entryPosition - 1 && timeMs == entryTimeMs && streamId == entryStreamId
+        && commandId == entryCommandId;
 }
 
-Status ActivityProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
-{
-    if (event.streamType != Wire::StreamType::Invoice && event.streamType != Wire::StreamType::Customer
-        && event.streamType != Wire::StreamType::Tenant)
-        return {};
-    std::optional<RecordedEvent> upcast;
-    if (!m_upcasters->isEmpty())
-        upcast = m_upcasters->upcast(event);
-    const RecordedEvent &e = upcast ? *upcast : event;
-    sqlite3 *h = ReadSql::handleOf(db);
-    const QString doing = QStringLiteral("update the activity feed");
-
-    if (m_bulk) {
-        // A replay sees every entry whole: each is written once, when the next one starts.
-        if (continues(m_last, e)) {
-            m_last.lastPosition = e.position;
-            return {};
-        }
-        if (m_pending) {
-            if (Status s = insert(db, m_last); !s)
-                return s;
-        }
-    } else if (m_last.lastPosition != e.position - 1) {
-        // Not contiguous with what this instance applied last: ask the table.
-        m_last = Entry{};
-        auto find = m_sql.get(db, SqlByEnd);
-        if (!find)
-            return fail(find.error());
-        ResetGuard guard(*find);
-        find->bind(1, e.tenantId);
-        find->bind(2, e.position - 1);
-        const int rc = find->step();
-        if (rc == SQLITE_ROW) {
-            m_last.position = find->int64(0);
-            m_last.lastPosition = e.position - 1;
-            m_last.tenant = find->text(1);
-            m_last.streamId = find->text(2);
-            m_last.recordedAtMs = find->int64(3);
-            m_last.commandId = find->text(4);
-        } else if (rc != SQLITE_DONE) {
-            return fail(ReadSql::sqlError(h, rc, doing));
-        }
-    }
-
-    if (!m_bulk && continues(m_last, e)) {
-        m_last.lastPosition = e.position;
-        auto upd = m_sql.get(db, SqlContinue);
-        if (!upd)
-            return fail(upd.error());
-        upd->bind(1, m_last.tenant);
-        upd->bind(2, m_last.position);
-        upd->bind(3, e.position);
-        auto r = ReadSql::run(*upd, h, "update the activity feed");
-        if (!r)
-            return fail(r.error());
-        if (*r == 0) {
-            m_last = Entry{};
-            return fail(Error::inconsistent(QStringLiteral("The activity entry at position %1 is not where the feed "
-                                                           "expected it; rebuild the activity projection.")
-                                                .arg(e.position)));
-        }
-        return {};
-    }
-
-    Entry entry;
-    entry.position = e.position;
-    entry.lastPosition = e.position;
-    entry.tenant = e.tenantId;
-    entry.streamId = e.streamId;
-    entry.recordedAtMs = e.recordedAt.toMSecsSinceEpoch();
-    entry.commandId = e.metadata.commandId;
-    if (m_bulk) {
-        m_last = std::move(entry);
-        m_pending = true;
-        return {};
-    }
-    if (Status s = insert(db, entry); !s)
-        return s;
-    m_last = std::move(entry);
-    return {};
-}
-
-Status ActivityProjection::summarize(SqliteEventStore &store, const Upcasters &upcasters, const QString &tenantId,
-                                    QList<ActivityEntry> &entries)
+Status ActivityFeed::summarize(SqliteEventStore &store, const Upcasters &upcasters, const QString &tenantId,
+                               QList<ActivityEntry> &entries)
 {
     if (entries.isEmpty())
         return {};
@@ -401,39 +263,6 @@ Status ActivityProjection::summarize(SqliteEventStore &store, const Upcasters &u
     for (qsizetype i = 0; i < entries.size(); ++i)
         entries[i].summary = render(entries.at(i).streamType, facts[size_t(i)]);
     return {};
-}
-
-Status ActivityProjection::beginBulk(QSqlDatabase &)
-{
-    abortBulk();
-    m_bulk = true;
-    return {};
-}
-
-void ActivityProjection::abortBulk()
-{
-    m_bulk = false;
-    m_pending = false;
-    m_last = Entry{};
-}
-
-Status ActivityProjection::endBulk(QSqlDatabase &db)
-{
-    if (!m_bulk)
-        return {};
-    if (m_pending) {
-        if (Status s = insert(db, m_last); !s)
-            return s;
-    }
-    // The next catch-up finds the last entry in the table (it may continue it).
-    abortBulk();
-    return {};
-}
-
-// Entries are told from their events when they are read (summarize()); the replay needs none.
-SqliteEventStore::Payload ActivityProjection::payloadOf(const QString &t) const
-{
-    return Wire::Event::isKnown(t) ? SqliteEventStore::Payload::None : SqliteEventStore::Payload::Parsed;
 }
 
 } // namespace Billstream
