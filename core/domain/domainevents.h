@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <algorithm>
+
 // The wire names of DOMAIN.md: they appear in the event log and in command JSON, so they never
 // change once released. Code compares against these constants, never against ad-hoc literals.
 namespace Billstream::Wire {
@@ -45,21 +47,35 @@ inline const QString MailSettingsSet = QStringLiteral("MailSettingsSet");
 // sequence
 inline const QString InvoiceNumberReserved = QStringLiteral("InvoiceNumberReserved");
 
+// The stream type a known event type is appended to; empty for a type this version does not know.
+inline QString streamTypeOf(const QString &type)
+{
+    static const QString *const customer[] = {&CustomerCreated, &CustomerRenamed, &CustomerEmailChanged,
+                                              &CustomerAddressChanged, &CustomerTaxIdChanged, &CustomerArchived};
+    static const QString *const invoice[] = {
+        &InvoiceCreated, &InvoiceCustomerSet, &InvoiceCurrencySet, &InvoiceStatusSet, &InvoiceDueDateSet,
+        &InvoiceNotesSet, &LineItemAdded, &LineItemUpdated, &LineItemRemoved, &InvoiceNumberAssigned,
+        &InvoicePartiesRecorded, &InvoiceSendRequested, &InvoiceSent, &InvoiceSendFailed, &PaymentRecorded};
+    static const QString *const tenant[] = {&CompanyProfileSet, &NumberingPatternSet, &InvoiceDefaultsSet,
+                                            &MailSettingsSet};
+    const auto in = [&type](const auto &names) {
+        return std::any_of(std::begin(names), std::end(names), [&type](const QString *n) { return *n == type; });
+    };
+    if (in(invoice))
+        return StreamType::Invoice;
+    if (in(customer))
+        return StreamType::Customer;
+    if (in(tenant))
+        return StreamType::Tenant;
+    if (type == InvoiceNumberReserved)
+        return StreamType::Sequence;
+    return {};
+}
+
 // Whether this version of the program knows the event type.
 inline bool isKnown(const QString &type)
 {
-    static const QString *const known[] = {
-        &CustomerCreated, &CustomerRenamed, &CustomerEmailChanged, &CustomerAddressChanged, &CustomerTaxIdChanged,
-        &CustomerArchived, &InvoiceCreated, &InvoiceCustomerSet, &InvoiceCurrencySet, &InvoiceStatusSet,
-        &InvoiceDueDateSet, &InvoiceNotesSet, &LineItemAdded, &LineItemUpdated, &LineItemRemoved,
-        &InvoiceNumberAssigned, &InvoicePartiesRecorded, &InvoiceSendRequested, &InvoiceSent, &InvoiceSendFailed,
-        &PaymentRecorded, &CompanyProfileSet, &NumberingPatternSet, &InvoiceDefaultsSet, &MailSettingsSet,
-        &InvoiceNumberReserved};
-    for (const QString *k : known) {
-        if (*k == type)
-            return true;
-    }
-    return false;
+    return !streamTypeOf(type).isEmpty();
 }
 } // namespace Event
 

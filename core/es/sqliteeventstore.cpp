@@ -398,7 +398,8 @@ RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowP
     e.schemaVersion = int(row.int64(7));
     if (parts == RowParts::All)
         e.payload = parseObject(row.textView(8));
-    e.metadata = strings.metadata(row.textView(9));
+    if (parts != RowParts::Bare)
+        e.metadata = strings.metadata(row.textView(9));
     e.recordedAt = QDateTime::fromMSecsSinceEpoch(row.int64(10), Qt::UTC);
     if (parts == RowParts::All)
         e.hash = row.blob(11);

@@ -53,15 +53,18 @@ public:
     // without the hash, its payload as `payload(type)` says (asked once per event type; empty
     // function: every payload parsed): parsed into RecordedEvent::payload, handed over as stored
     // in RecordedEvent::payloadJson (for a reader of its own, see PayloadJson) or left out
-    // (both empty). The visitor may move the event away.
+    // (both empty); the metadata unless `metadata` is false. An event whose type `payload` says
+    // Skip for is not handed over at all. The visitor may move the event away. Returns the last
+    // position read (handed over or skipped).
     // In order of what a reader needs most: a parsed payload serves a reader of the text too.
-    enum class Payload { None, Stored, Parsed };
+    enum class Payload { Skip, None, Stored, Parsed };
     struct ReplayOptions
     {
         std::function<Payload(const QString &eventType)> payload;
+        bool metadata = true;  // false: RecordedEvent::metadata stays empty
     };
-    Status replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
-                  const std::function<bool(RecordedEvent &)> &visit);
+    Result<qint64> replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
+                          const std::function<bool(RecordedEvent &)> &visit);
     // readStreamUntil() with the payloads as stored (RecordedEvent::payloadJson) and without the
     // hash: for folds that read the text (PayloadJson), such as the book as of a time.
     Result<QList<RecordedEvent>> readStreamUntilStored(const QString &tenantId, const QString &streamId,

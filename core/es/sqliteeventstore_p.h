@@ -210,7 +210,8 @@ QJsonObject parseObject(QByteArrayView text);
 
 // Builds an event from a row selected with BILLSTREAM_EVENT_COLUMNS; without its payload and
 // hash for a replay, which parses the payloads it needs itself.
-enum class RowParts { All, Envelope };
+// Envelope: without payload and hash; Bare: without the metadata too.
+enum class RowParts { All, Envelope, Bare };
 RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts = RowParts::All);
 
 } // namespace Billstream

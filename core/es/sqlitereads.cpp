@@ -158,8 +158,8 @@ Status SqliteEventStore::scan(const QString &tenantId, qint64 fromPosition, qint
     return {};
 }
 
-Status SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
-                                const std::function<bool(RecordedEvent &)> &visit)
+Result<qint64> SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
+                                        const std::function<bool(RecordedEvent &)> &visit)
 {
     SqliteStatement s;
     const QString doing = QStringLiteral("read the log");
@@ -173,31 +173,37 @@ Status SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, const Re
     s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
     RowStrings strings;
     std::vector<std::optional<Payload>> wanted;  // by RowStrings' type index
+    qint64 last = 0;
     while ((rc = s.step()) == SQLITE_ROW) {
-        RecordedEvent e = eventFromRow(s, strings, RowParts::Envelope);
+        last = s.int64(0);
         Payload payload = Payload::Parsed;
         if (options.payload) {
+            // Asked once per type; the type is read before the rest of the row.
+            const QString &type = strings.type(s.textView(6));
             const qsizetype t = strings.lastTypeIndex();
             if (t < 0) {
-                payload = options.payload(e.type);
+                payload = options.payload(type);
             } else {
                 if (size_t(t) >= wanted.size())
                     wanted.resize(size_t(t) + 1);
                 if (!wanted[size_t(t)])
-                    wanted[size_t(t)] = options.payload(e.type);
+                    wanted[size_t(t)] = options.payload(type);
                 payload = *wanted[size_t(t)];
             }
+            if (payload == Payload::Skip)
+                continue;
         }
+        RecordedEvent e = eventFromRow(s, strings, options.metadata ? RowParts::Envelope : RowParts::Bare);
         if (payload == Payload::Parsed)
             e.payload = parseObject(s.textView(8));
         else if (payload == Payload::Stored)
             e.payloadJson = s.textView(8).toByteArray();
         if (!visit || !visit(e))
-            return {};
+            return last;
     }
     if (rc != SQLITE_DONE)
         return fail(d->sqliteError(rc, doing));
-    return {};
+    return last;
 }
 
 Result<qint64> SqliteEventStore::headPosition()

@@ -50,11 +50,17 @@ public:
     // writing thread may still apply earlier batches: the place to finish what prepare() kept
     // and to free what only it needed, on the thread that allocated it.
     virtual void finishPrepare() {}
-    // What this projection reads of the payloads of an event type during a replay: nothing
-    // (the event reaches it with both payload fields empty), the stored text (read from
-    // RecordedEvent::payloadJson with PayloadJson when set, else from RecordedEvent::payload)
-    // or the parsed object. A replay hands each type's payload over as the most any projection
-    // needs. Called from the thread that reads the log: a function of the type alone.
+    // Whether this projection reads RecordedEvent::metadata during a replay (the actor, the
+    // command): without one that does, a replay leaves it empty, and the reading thread neither
+    // decodes it nor shares its strings with the other threads.
+    virtual bool readsMetadata() const { return false; }
+    // What this projection reads of the payloads of an event type during a replay: not even
+    // the event (Skip: events of that type never change it), nothing (the event reaches it with
+    // both payload fields empty), the stored text (read from RecordedEvent::payloadJson with
+    // PayloadJson when set, else from RecordedEvent::payload) or the parsed object. A replay
+    // hands each type over as the most any projection needs; an event every projection skips
+    // is not read past its type. Called from the thread that reads the log: a function of the
+    // type alone.
     virtual SqliteEventStore::Payload payloadOf(const QString &eventType) const
     {
         Q_UNUSED(eventType);

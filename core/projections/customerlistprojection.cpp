@@ -278,7 +278,11 @@ SqliteEventStore::Payload CustomerListProjection::payloadOf(const QString &t) co
     using namespace Wire::Event;
     const bool reads = !isKnown(t) || t == CustomerCreated || t == CustomerRenamed || t == CustomerEmailChanged
         || t == CustomerAddressChanged || t == CustomerTaxIdChanged || t == CustomerArchived;
-    return reads ? SqliteEventStore::Payload::Parsed : SqliteEventStore::Payload::None;
+    if (reads)
+        return SqliteEventStore::Payload::Parsed;
+    // Only its own stream's events reach it (the invoice list counts a customer's invoices).
+    return streamTypeOf(t) == Wire::StreamType::Customer ? SqliteEventStore::Payload::None
+                                                         : SqliteEventStore::Payload::Skip;
 }
 
 } // namespace Billstream

@@ -939,6 +939,9 @@ SqliteEventStore::Payload InvoiceListProjection::payloadOf(const QString &t) con
     using P = SqliteEventStore::Payload;
     if (!isKnown(t) || t == CustomerCreated || t == CustomerRenamed)
         return P::Parsed;
+    const QString stream = streamTypeOf(t);
+    if (stream != Wire::StreamType::Invoice && stream != Wire::StreamType::Customer)
+        return P::Skip;  // the company's settings and the number sequences
     static const QString *const invoiceReads[] = {&InvoiceCreated,    &InvoiceCustomerSet, &InvoiceCurrencySet,
                                                   &InvoiceStatusSet,  &InvoiceDueDateSet,  &InvoiceNotesSet,
                                                   &LineItemAdded,     &LineItemUpdated,    &LineItemRemoved,

@@ -313,11 +313,13 @@ public:
         m_space.notify_one();
         return true;
     }
-    void finish(std::optional<Error> error)
+    // `last`: the last position of the log read (handed on, or skipped as no stage reads it).
+    void finish(std::optional<Error> error, qint64 last)
     {
         std::lock_guard lock(m_mutex);
         m_done = true;
         m_error = std::move(error);
+        m_last = last;
         m_ready.notify_all();
     }
     void cancel()
@@ -332,6 +334,11 @@ public:
         std::lock_guard lock(m_mutex);
         return m_error;
     }
+    qint64 last()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_last;
+    }
 
 private:
     static constexpr size_t MaxBatches = 32;
@@ -343,6 +350,7 @@ private:
     bool m_done = false;
     bool m_cancelled = false;
     std::optional<Error> m_error;
+    qint64 m_last = 0;
 };
 
 // A read-only instance of the store for one thread of a replay (one connection per thread,
@@ -357,12 +365,11 @@ Result<std::unique_ptr<SqliteEventStore>> openForReplay(const QString &path)
     return SqliteEventStore::open(path, options);
 }
 
-// Stage one of a replay: reads [1, head], with the payloads as `payload` asks for them.
-using PayloadChoice = std::function<SqliteEventStore::Payload(const QString &)>;
-void readLog(const QString &path, qint64 head, const PayloadChoice &payload,
-             EventPipe &out)
+// Stage one of a replay: reads [1, head], with the payloads and metadata `options` asks for.
+void readLog(const QString &path, qint64 head, const SqliteEventStore::ReplayOptions &options, EventPipe &out)
 {
     std::optional<Error> error;
+    qint64 last = 0;
     {
         Result<std::unique_ptr<SqliteEventStore>> reader = openForReplay(path);
         if (!reader) {
@@ -394,7 +401,7 @@ void readLog(const QString &path, qint64 head, const PayloadChoice &payload,
             ReplayBatch batch;
             batch.events = nextList();
             bool stopped = false;
-            Status s = (*reader)->replay(1, head, {payload}, [&](RecordedEvent &e) {
+            Result<qint64> s = (*reader)->replay(1, head, options, [&](RecordedEvent &e) {
                 batch.events.append(std::move(e));
                 if (batch.events.size() < BatchSize)
                     return true;
@@ -405,11 +412,13 @@ void readLog(const QString &path, qint64 head, const PayloadChoice &payload,
             });
             if (!s)
                 error = s.error();
-            else if (!stopped && !batch.events.isEmpty())
+            else
+                last = *s;
+            if (s && !stopped && !batch.events.isEmpty())
                 out.push(std::move(batch));
         }
     }
-    out.finish(std::move(error));
+    out.finish(std::move(error), last);
 }
 
 // Stage two: each projection prepares every batch (BulkProjection::prepare()) before it goes
@@ -446,7 +455,7 @@ void prepareLog(const QString &path, const QList<BulkProjection *> &targets, Eve
             error = in.error();
         }
     }
-    out.finish(std::move(error));
+    out.finish(std::move(error), in.last());
 }
 
 // Drops the secondary indexes and the triggers of the projections' (new, empty) tables and
@@ -557,11 +566,15 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
 
         // A payload is read when one of the projections reads it: as stored when all of those
         // read it so, else parsed; with upcasters, always parsed (an upcaster reads the parsed
-        // payload and may give an event another type).
-        PayloadChoice payload;
+        // payload and may give an event another type). An event type none of them reads is
+        // skipped (the number sequences, the company's settings), and so is the metadata.
+        SqliteEventStore::ReplayOptions replay;
+        replay.metadata = !m_upcasters->isEmpty();  // an upcaster may read it
+        for (const BulkProjection *p : std::as_const(targets))
+            replay.metadata = replay.metadata || p->readsMetadata();
         if (m_upcasters->isEmpty()) {
-            payload = [targets](const QString &type) {
-                SqliteEventStore::Payload most = SqliteEventStore::Payload::None;
+            replay.payload = [targets](const QString &type) {
+                SqliteEventStore::Payload most = SqliteEventStore::Payload::Skip;
                 for (const BulkProjection *p : targets)
                     most = std::max(most, p->payloadOf(type));
                 return most;
@@ -570,11 +583,11 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         // Three threads: one reads the log, one prepares it (folds invoices), this one writes.
         EventPipe read;
         EventPipe pipe;
-        std::thread reader(readLog, m_store.path(), *head, payload, std::ref(read));
+        std::thread reader(readLog, m_store.path(), *head, replay, std::ref(read));
         std::thread preparer(prepareLog, m_store.path(), targets, std::ref(read), std::ref(pipe));
         Status applied;
-        qint64 done = 0;
-        qint64 last = 0;
+        qint64 reported = -1;  // the last step of progress reported
+        qint64 reportedAt = -1;
         const qint64 step = std::max<qint64>(1, *head / 100);
         ReplayBatch batch;
         while (applied && pipe.pop(batch)) {
@@ -604,10 +617,12 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
                 }
                 if (!applied)
                     break;
-                last = e.position;
-                ++done;
-                if (progress && (done % step == 0 || e.position == *head))
-                    progress(label, done, *head);
+                // Events no projection reads are not handed over: progress goes by position.
+                if (progress && e.position / step != reported) {
+                    reported = e.position / step;
+                    reportedAt = e.position;
+                    progress(label, e.position, *head);
+                }
             }
             pipe.recycle(std::move(batch));
             batch = {};
@@ -620,15 +635,15 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             return applied;
         if (std::optional<Error> e = pipe.error())
             return fail(*e);
-        if (last != *head) {
+        if (const qint64 last = pipe.last(); last != *head) {
             return fail(Error::inconsistent(QStringLiteral("Reading the log of %1 stopped at position %2, before its "
                                                            "head at %3.")
                                                 .arg(m_store.path())
                                                 .arg(last)
                                                 .arg(*head)));
         }
-        if (progress && done == 0)
-            progress(label, 0, 0);
+        if (progress && reportedAt != *head)
+            progress(label, *head, *head);
         for (BulkProjection *p : std::as_const(targets)) {
             if (Status s = p->endBulk(db); !s)
                 return s;

@@ -323,6 +323,8 @@ Status RevenueProjection::endBulk(QSqlDatabase &db)
 SqliteEventStore::Payload RevenueProjection::payloadOf(const QString &t) const
 {
     using P = SqliteEventStore::Payload;
+    if (Wire::Event::isKnown(t) && Wire::Event::streamTypeOf(t) != Wire::StreamType::Invoice)
+        return P::Skip;  // only invoices are counted
     if (m_figures)
         return P::None;  // the invoice fold of the same replay reads them (apply())
     const bool reads =

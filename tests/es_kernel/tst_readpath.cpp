@@ -167,6 +167,42 @@ private slots:
         QCOMPARE(all.size(), 6);
         QCOMPARE(all.first().position, 5);
         QCOMPARE(all.last().payload, scanned.at(9).payload);
+        QCOMPARE(all.last().metadata, scanned.at(9).metadata);
+        QCOMPARE(all.last().metadata.actor, QStringLiteral("actor-0"));  // the tenth request
+
+        // Skipped types are not handed over; the replay still reads up to its end.
+        options.payload = [](const QString &type) {
+            return type == QStringLiteral("Skipped") ? SqliteEventStore::Payload::Skip : SqliteEventStore::Payload::None;
+        };
+        QList<qint64> positions;
+        const Result<qint64> lastRead = store->replay(1, 30, options, [&](RecordedEvent &e) {
+            positions << e.position;
+            return true;
+        });
+        QVERIFY(lastRead);
+        QCOMPARE(*lastRead, 30);  // request 29 (i % 3 == 2): Stored
+        QCOMPARE(positions.size(), 20);
+        for (const qint64 p : std::as_const(positions))
+            QVERIFY(scanned.at(p - 1).type != QStringLiteral("Skipped"));
+        const Result<qint64> toSkipped = store->replay(1, 28, options, [](RecordedEvent &) { return true; });
+        QVERIFY(toSkipped);
+        QCOMPARE(*toSkipped, 28);  // the last one read is skipped, and counts
+        options.payload = {};
+
+        // Without the metadata: the rest of the envelope as before.
+        options.metadata = false;
+        QList<RecordedEvent> bare;
+        QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
+            bare << std::move(e);
+            return true;
+        }).has_value());
+        QCOMPARE(bare.size(), scanned.size());
+        for (qsizetype i = 0; i < scanned.size(); ++i) {
+            QCOMPARE(bare.at(i).metadata, EventMetadata());
+            QCOMPARE(bare.at(i).eventId, scanned.at(i).eventId);
+            QCOMPARE(bare.at(i).recordedAt, scanned.at(i).recordedAt);
+            QCOMPARE(bare.at(i).payload, scanned.at(i).payload);
+        }
     }
 
     // Text is bound as UTF-8 however it is made of: the ASCII shortcut (sixteen code units at a
