@@ -269,9 +269,15 @@ private slots:
         createCustomer(s, QStringLiteral("c1"), QStringLiteral("Acme"), QStringLiteral("a@example.com"));
         createDraft(s, QStringLiteral("i1"), QStringLiteral("c1"),
                     QJsonArray{line(QStringLiteral("l1"), QStringLiteral("Consulting"), QStringLiteral("2"), QStringLiteral("100"))});
+        // The issue is recorded in a later millisecond than the draft, so the book as of the
+        // draft's time (below) has the draft.
+        const QDateTime drafted = s.store().readAll(s.tenantId(), 1, -1)->constLast().recordedAt;
+        QTRY_VERIFY(QDateTime::currentDateTimeUtc() > drafted);
         run(s, command(QStringLiteral("IssueInvoice"), QStringLiteral("i1"), {}));
         QTableView *table = w.invoiceList()->table();
         QTRY_COMPARE(table->model()->rowCount(), 1);
+        const QModelIndex status = w.invoiceList()->model()->index(0, ReadModels::InvoiceListModel::Status);
+        QTRY_COMPARE(status.data(ReadModels::ProjectionTableModel::RawValueRole).toString(), QStringLiteral("ISSUED"));
         table->selectRow(0);
         QMenu *menu = w.invoiceList()->contextMenu();
         QVERIFY(menu);
@@ -306,8 +312,7 @@ private slots:
 
         // As of before the invoice was issued, the export is of that book (its shared tables
         // attached to the worker's connection too).
-        const QDateTime created = w.session()->store().readAll(w.session()->tenantId(), 1, -1)->constLast().recordedAt;
-        w.setAsOf(created.addMSecs(-1));
+        w.setAsOf(drafted);
         QVERIFY(!w.session()->isLive());
         QVERIFY(w.session()->book().canOpenElsewhere());
         const QString pastCsv = dir.filePath(QStringLiteral("past.csv"));
