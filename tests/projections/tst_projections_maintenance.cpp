@@ -379,6 +379,67 @@ private slots:
         QCOMPARE(entries->first().recordedAt, utc("2026-02-01T10:00:00.000Z"));
     }
 
+    // The search index is built after the rebuilt rows are committed, in a transaction of its
+    // own (while another connection copies the rows into the store file). Until then, or after
+    // a crash in between, it is marked stale and searches scan the rows; the next open builds it.
+    void searchIndexFollowsTheRows()
+    {
+        const auto scalar = [&](const char *sql) {
+            sqlite3_stmt *q = nullptr;
+            sqlite3_prepare_v2(ReadSql::handleOf(t->store->database()), sql, -1, &q, nullptr);
+            const QString value = sqlite3_step(q) == SQLITE_ROW
+                ? QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(q, 0)))
+                : QString();
+            sqlite3_finalize(q);
+            return value;
+        };
+        const auto found = [&](const QString &text) {
+            QStringList ids;
+            auto book = Book::live(*t->store, t->tenant, QDate(2026, 7, 1));
+            if (!book)
+                qFatal("open the book");
+            auto rows = book->invoices(ListFilter{{}, text});
+            if (!rows)
+                qFatal("search: %s", qPrintable(rows.error().message));
+            for (const InvoiceListEntry &e : *rows)
+                ids << e.id;
+            ids.sort();
+            return ids;
+        };
+        // Four letters from the middle of a customer's name, as a user would type them.
+        const QString name = scalar("SELECT customer_name FROM invoice_list WHERE length(customer_name) > 8 LIMIT 1");
+        const QString term = name.mid(2, 4).toUpper();
+        const QStringList expected = found(term);
+        QVERIFY2(!expected.isEmpty(), qPrintable(term));
+        {
+            // What a plain scan finds.
+            sqlite3_stmt *q = nullptr;
+            sqlite3_prepare_v2(ReadSql::handleOf(t->store->database()),
+                               "SELECT count(*) FROM invoice_list WHERE status <> 'DELETED' AND (customer_name LIKE ?1"
+                               " OR number LIKE ?1 OR notes LIKE ?1)",
+                               -1, &q, nullptr);
+            const QByteArray pattern = '%' + term.toUtf8() + '%';
+            sqlite3_bind_text(q, 1, pattern.constData(), int(pattern.size()), SQLITE_TRANSIENT);
+            QCOMPARE(sqlite3_step(q), SQLITE_ROW);
+            QCOMPARE(sqlite3_column_int(q, 0), int(expected.size()));
+            sqlite3_finalize(q);
+        }
+
+        QVERIFY(t->readSide->rebuild());
+        QCOMPARE(scalar("SELECT stale FROM invoice_list_search_state"), s("0"));
+        QCOMPARE(found(term), expected);
+        QVERIFY(scalar("SELECT count(*) FROM invoice_list_fts_data").toInt() > 1);
+
+        // The rows rebuilt, the index not yet: stale and empty.
+        QVERIFY(execSql(*t->store, "INSERT INTO invoice_list_fts (invoice_list_fts) VALUES ('delete-all');"
+                                   " UPDATE invoice_list_search_state SET stale = 1"));
+        QCOMPARE(found(term), expected);  // by scanning
+        QVERIFY(t->open());
+        QCOMPARE(scalar("SELECT stale FROM invoice_list_search_state"), s("0"));
+        QCOMPARE(found(term), expected);
+        QVERIFY(scalar("SELECT count(*) FROM invoice_list_fts_data").toInt() > 1);
+    }
+
     void closesCleanly()
     {
         const QString wal = t->path() + QStringLiteral("-wal");
