@@ -32,7 +32,8 @@ public:
     // 4: no table of superseded versions (invoice_list_history): a row's valid_from says since
     //    when it holds, and the book as of an earlier time folds the few invoices changed since
     //    from the log (Book::asOfPosition).
-    static constexpr int SchemaVersion = 4;
+    // 5: the search index without the column sizes (FTS5 columnsize=0).
+    static constexpr int SchemaVersion = 5;
     static QString projectionName() { return QStringLiteral("invoice_list"); }
 
     InvoiceListProjection(SqliteEventStore &store, std::shared_ptr<const Upcasters> upcasters);

@@ -197,6 +197,10 @@ private slots:
         // schema 1 of the revenue one row per issued invoice (and up to 2 the positions it counted).
         QVERIFY(execSql(*t->store, "UPDATE invoice_list SET customer_name = 'stale';"
                                    " CREATE TABLE invoice_list_history (tenant TEXT, id TEXT, valid_to INTEGER);"
+                                   // Up to schema 4 the search index kept its column sizes.
+                                   " DROP TABLE invoice_list_fts; CREATE VIRTUAL TABLE invoice_list_fts USING fts5("
+                                   "  number, customer_name, notes, content='invoice_list', content_rowid='rowid',"
+                                   "  tokenize='trigram');"
                                    " UPDATE projection_checkpoints SET schema_version = 3 WHERE name = 'invoice_list';"
                                    " CREATE TABLE revenue_invoices (tenant TEXT, invoice_id TEXT);"
                                    " CREATE TABLE revenue_applied (tenant TEXT, position INTEGER);"
@@ -212,6 +216,7 @@ private slots:
         QVERIFY(!tableExists(*t->store, "invoice_list_history"));
         QVERIFY(!tableExists(*t->store, "revenue_invoices"));
         QVERIFY(!tableExists(*t->store, "revenue_applied"));
+        QVERIFY(!tableExists(*t->store, "invoice_list_fts_docsize"));
         QVERIFY(!tableExists(*t->store, "activity"));
         QCOMPARE(*t->store->storedProjectionSchema(s("activity")), 0);
         auto status = t->readSide->status();
