@@ -99,7 +99,7 @@ int runDemo(Context &ctx, const QStringList &args)
     Result<DemoSummary> summary = writeDemoHistory(service, clock, demo);
     if (!summary)
         return ctx.report(summary.error());
-    // The async projections (revenue, activity) catch up once, at the end.
+    // The async projection (revenue) catches up once, at the end.
     if (auto reached = (*readSide)->catchUp(); !reached)
         return ctx.report(reached.error());
 

@@ -295,7 +295,7 @@ private slots:
         Signals activitySpy(&activity);
         tick();
         t->exec(issue(s("i02"), s("2026-01-05")));
-        QVERIFY(t->readSide->catchUp());  // the async projections (revenue, activity)
+        QVERIFY(t->readSide->catchUp());  // the async projection (revenue)
         settle();
         QCOMPARE(agingSpy.reset.count() + revenueSpy.reset.count() + activitySpy.reset.count(), 0);
         QCOMPARE(agingSpy.inserted.count(), 1);
