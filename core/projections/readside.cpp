@@ -458,6 +458,17 @@ void prepareLog(const QString &path, const QList<BulkProjection *> &targets, Eve
     out.finish(std::move(error), in.last());
 }
 
+// The integer a PRAGMA reads on `db`, or `fallback` when it cannot be read.
+int pragmaValue(sqlite3 *db, const char *pragma, int fallback)
+{
+    sqlite3_stmt *q = nullptr;
+    int value = fallback;
+    if (sqlite3_prepare_v2(db, pragma, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        value = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return value;
+}
+
 // Copies what the WAL holds into the store file (a passive checkpoint: it waits for nobody), on
 // a connection of its own.
 void checkpointStore(const QString &path)
@@ -540,13 +551,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
     // Dropping the old tables with Debian's default secure_delete would first overwrite every
     // page of them with zeros; FAST leaves that to pages written anyway, for this pass only.
     sqlite3 *handle = ReadSql::handleOf(m_store.database());
-    int secureDelete = -1;
-    {
-        sqlite3_stmt *q = nullptr;
-        if (sqlite3_prepare_v2(handle, "PRAGMA secure_delete", -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-            secureDelete = sqlite3_column_int(q, 0);
-        sqlite3_finalize(q);
-    }
+    const int secureDelete = pragmaValue(handle, "PRAGMA secure_delete", -1);
     if (secureDelete == 1)
         (void)ReadSql::exec(handle, "PRAGMA secure_delete = FAST", QString());
     const auto restoreSecureDelete = qScopeGuard([handle, secureDelete] {
@@ -554,16 +559,11 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             sqlite3_exec(handle, "PRAGMA secure_delete = ON", nullptr, nullptr, nullptr);
     });
     // The rebuild's commit leaves its pages in the WAL (a checkpoint follows, below).
-    int autoCheckpoint = 1000;  // SQLite's default, in pages
-    {
-        sqlite3_stmt *q = nullptr;
-        if (sqlite3_prepare_v2(handle, "PRAGMA wal_autocheckpoint", -1, &q, nullptr) == SQLITE_OK
-            && sqlite3_step(q) == SQLITE_ROW)
-            autoCheckpoint = sqlite3_column_int(q, 0);
-        sqlite3_finalize(q);
-    }
+    const int autoCheckpoint = pragmaValue(handle, "PRAGMA wal_autocheckpoint", 1000);  // SQLite's default
     if (withInvoices)
         sqlite3_wal_autocheckpoint(handle, 0);
+    const auto restoreAutoCheckpoint =
+        qScopeGuard([handle, autoCheckpoint] { sqlite3_wal_autocheckpoint(handle, autoCheckpoint); });
     Status result = m_store.writeTransaction([&](QSqlDatabase &db) -> Status {
         const Result<qint64> head = m_store.headPosition();  // under the write lock
         if (!head)
@@ -683,7 +683,6 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
     });
     if (!result) {
         abortAll();
-        sqlite3_wal_autocheckpoint(handle, autoCheckpoint);
         return result;
     }
     if (withInvoices) {
@@ -694,9 +693,9 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         std::thread checkpointer(checkpointStore, m_store.path());
         result = m_store.writeTransaction([](QSqlDatabase &db) { return InvoiceListProjection::rebuildSearchIndex(db); });
         checkpointer.join();
+        // The index's own pages, as the automatic checkpoint would have after its commit.
+        sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     }
-    sqlite3_wal_autocheckpoint(handle, autoCheckpoint);
-    sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return result;
 }
 
