@@ -50,6 +50,12 @@ public:
     // writing thread may still apply earlier batches: the place to finish what prepare() kept
     // and to free what only it needed, on the thread that allocated it.
     virtual void finishPrepare() {}
+    // Called on the preparing thread after finishPrepare(), once the writing thread has been
+    // told the log is through and works on its end (endBulk()): frees what only prepare()
+    // needed (finishPrepare() set it aside), beside that end instead of before it. Touches
+    // nothing endBulk() or abortBulk() reads; the writing thread joins the preparing thread
+    // before its transaction ends.
+    virtual void releasePrepared() {}
     // Whether this projection reads RecordedEvent::metadata during a replay (the actor, the
     // command): without one that does, a replay leaves it empty, and the reading thread neither
     // decodes it nor shares its strings with the other threads.

@@ -697,16 +697,24 @@ Status InvoiceListProjection::applyPrepared(QSqlDatabase &, ReplayPrepared &prep
 void InvoiceListProjection::finishPrepare()
 {
     finishPending();
-    // The folded states and the rows' index by id served the fold only. Freed here, where they
-    // were allocated and while the writing thread still has batches to write, they no longer
-    // cost the end of the rebuild, which only the writing thread works on, a fifth of a second.
-    for (const qsizetype at : m_recent)
-        m_bulkRows[size_t(at)].state.reset();
-    m_recent.clear();
-    for (BulkRow &b : m_bulkRows)
+    // The folded states and the rows' index by id served the fold only. They are set aside
+    // here and freed by releasePrepared(), on the thread that allocated them, while the
+    // writing thread writes the rows (freeing them first made it wait 0.13 s).
+    m_retired.recent.swap(m_recent);
+    m_retired.states.reserve(m_retired.recent.size());
+    for (const qsizetype at : m_retired.recent) {
+        BulkRow &b = m_bulkRows[size_t(at)];
+        m_retired.states.push_back(std::move(b.state));
         b.recent = m_recent.end();
-    m_bulkIndex.clear();
+    }
+    // (Every other row's `recent` is read no more: endBulk() writes the rows and forgets them.)
+    m_retired.index.swap(m_bulkIndex);
     m_lastAt = -1;
+}
+
+void InvoiceListProjection::releasePrepared()
+{
+    m_retired = {};
 }
 
 const RevenueFact *InvoiceListProjection::revenueFactAt(qint64 position)

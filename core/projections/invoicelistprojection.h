@@ -56,6 +56,7 @@ public:
     std::unique_ptr<ReplayPrepared> prepare(const QList<RecordedEvent> &batch, EventStore &log) override;
     Status applyPrepared(QSqlDatabase &db, ReplayPrepared &prepared) override;
     void finishPrepare() override;
+    void releasePrepared() override;
     // During a replay, on the writing thread: what the revenue takes from the invoice event at
     // `position` (an ISSUED or VOID status, a payment), or null for any other event.
     const RevenueFact *revenueFactAt(qint64 position);
@@ -140,6 +141,15 @@ private:
     bool m_foldFailed = false;            // (preparing thread) a fold failed: fold no more
     PayloadJson m_payload;                // (preparing thread) reads stored payloads
     std::list<qsizetype> m_recent; // rows holding a folded state, most recent first
+    // What only the fold needed, set aside by finishPrepare() and freed by releasePrepared()
+    // (preparing thread) while the writing thread writes the rows.
+    struct Retired
+    {
+        std::vector<std::unique_ptr<InvoiceState>> states;
+        QHash<Key, qsizetype> index;
+        std::list<qsizetype> recent;
+    };
+    Retired m_retired;
     static constexpr qsizetype BulkStates = 32768;
 
     SqliteEventStore &m_store;

@@ -16,6 +16,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <QSet>
 
 #include <sqlite3.h>
@@ -456,6 +457,8 @@ void prepareLog(const QString &path, const QList<BulkProjection *> &targets, Eve
         }
     }
     out.finish(std::move(error), in.last());
+    for (BulkProjection *p : targets)
+        p->releasePrepared();
 }
 
 // The integer a PRAGMA reads on `db`, or `fallback` when it cannot be read.
@@ -608,6 +611,18 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         EventPipe pipe;
         std::thread reader(readLog, m_store.path(), *head, replay, std::ref(read));
         std::thread preparer(prepareLog, m_store.path(), targets, std::ref(read), std::ref(pipe));
+        // Joined when the rows are written (the preparing thread frees the fold's memory
+        // meanwhile, BulkProjection::releasePrepared()), or at once on a failure.
+        bool joined = false;
+        const auto join = [&] {
+            if (std::exchange(joined, true))
+                return;
+            pipe.cancel();
+            read.cancel();
+            preparer.join();
+            reader.join();
+        };
+        const auto joinOnExit = qScopeGuard(join);
         Status applied;
         qint64 reported = -1;  // the last step of progress reported
         qint64 reportedAt = -1;
@@ -650,10 +665,6 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             pipe.recycle(std::move(batch));
             batch = {};
         }
-        pipe.cancel();
-        read.cancel();
-        preparer.join();
-        reader.join();
         if (!applied)
             return applied;
         if (std::optional<Error> e = pipe.error())
@@ -673,6 +684,7 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
             if (Status s = m_store.setCheckpoint(db, p->name(), p->schemaVersion(), *head); !s)
                 return s;
         }
+        join();
         for (const QByteArray &sql : std::as_const(*indexes)) {
             const QString doing = QStringLiteral("index the rebuilt projections and restore their triggers");
             if (Status s = ReadSql::exec(handle, sql.constData(), doing); !s)
