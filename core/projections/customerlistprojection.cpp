@@ -160,7 +160,7 @@ Status CustomerListProjection::apply(QSqlDatabase &db, const RecordedEvent &even
     bool exists = false;
     Row *bulk = nullptr;
     if (m_bulk) {
-        const qsizetype at = m_bulkIndex.value(e.tenantId + QChar(0x1f) + e.streamId, -1);
+        const qsizetype at = m_bulkIndex.value(e.tenantId, e.streamId);
         if (at >= 0) {
             bulk = &m_bulkRows[size_t(at)];
             row = *bulk;
@@ -238,7 +238,7 @@ Status CustomerListProjection::apply(QSqlDatabase &db, const RecordedEvent &even
         if (bulk) {
             *bulk = std::move(row);
         } else {
-            m_bulkIndex.insert(e.tenantId + QChar(0x1f) + e.streamId, qsizetype(m_bulkRows.size()));
+            m_bulkIndex.insert(e.tenantId, e.streamId, qsizetype(m_bulkRows.size()));
             m_bulkRows.push_back(std::move(row));
         }
         return {};

@@ -8,6 +8,7 @@
 #include "core/projections/bulkprojection.h"
 #include "core/es/upcasters.h"
 #include "core/projections/sqlaccess.h"
+#include "core/projections/streamindex.h"
 
 namespace Billstream {
 
@@ -53,7 +54,7 @@ private:
     Result<CustomerState> refold(const RecordedEvent &e, qint64 *createdAt);
 
     std::vector<Row> m_bulkRows;
-    QHash<QString, qsizetype> m_bulkIndex;
+    StreamIndex m_bulkIndex;
 
     SqliteEventStore &m_store;
     std::shared_ptr<const Upcasters> m_upcasters;

@@ -13,6 +13,7 @@
 #include "core/es/upcasters.h"
 #include "core/projections/invoicerow.h"
 #include "core/projections/sqlaccess.h"
+#include "core/projections/streamindex.h"
 
 namespace Billstream {
 
@@ -102,6 +103,7 @@ private:
     struct BulkRow
     {
         QString tenant;
+        QString streamId;
         InvoiceRow row;
         qint64 validFrom = 0;
         qint64 createdAtMs = 0;
@@ -120,21 +122,23 @@ private:
         qint64 version = 0;
     };
     struct Prepared;
-    Status applyBulkInvoice(EventStore &log, const RecordedEvent &e);
+    // `inBatch`: e is an event of the batch prepare() folds (not a copy made for it), which
+    // lives until prepare() returns.
+    Status applyBulkInvoice(EventStore &log, const RecordedEvent &e, bool inBatch);
     void applyBulkCustomer(const RecordedEvent &e);
     void finishPending();
     using Key = std::pair<QString, QString>;  // tenant, id
     std::vector<BulkRow> m_bulkRows;
-    QHash<Key, qsizetype> m_bulkIndex;
+    StreamIndex m_bulkIndex;
     QHash<Key, BulkCustomer> m_bulkCustomers;
     QSet<Key> m_everCounted;       // customers with a row in invoice_list_customers
     qsizetype m_pending = -1;      // the row waiting for the end of its command's events
     qint64 m_pendingTimeMs = 0;
     bool m_pendingAmounts = false; // whether the run changed the amounts
-    RecordedEvent m_pendingLast;   // the run's last event so far
+    // The run's last event so far: in the batch being folded, else (across batches) a copy.
+    const RecordedEvent *m_pendingLast = nullptr;
+    RecordedEvent m_pendingCopy;
     qsizetype m_lastAt = -1;       // the stream looked up last
-    QString m_lastStream;
-    QString m_lastTenant;
     Prepared *m_preparing = nullptr;      // the batch prepare() fills (preparing thread)
     const Prepared *m_applying = nullptr; // the batch being applied (writing thread)
     size_t m_figureAt = 0;
@@ -146,7 +150,7 @@ private:
     struct Retired
     {
         std::vector<std::unique_ptr<InvoiceState>> states;
-        QHash<Key, qsizetype> index;
+        StreamIndex index;
         std::list<qsizetype> recent;
     };
     Retired m_retired;
