@@ -5,6 +5,7 @@
 #include "core/es/payloadjson.h"
 
 #include <QJsonArray>
+#include <QVarLengthArray>
 
 #include <algorithm>
 
@@ -525,12 +526,15 @@ const Delivery *InvoiceState::delivery(const QString &deliveryId) const
     return nullptr;
 }
 
-Result<InvoiceTotals> invoiceTotals(const InvoiceState &s)
+namespace {
+
+// The invoice's currency and its payments in it, for its totals.
+template <typename Payments>
+Result<Currency> paymentsOf(const InvoiceState &s, Payments &payments)
 {
     const std::optional<Currency> currency = Currency::find(s.currency);
     if (!currency)
         return fail(Error::failure(QStringLiteral("invoice %1 has an unknown currency '%2'").arg(s.id, s.currency)));
-    QList<Money> payments;
     payments.reserve(s.payments.size());
     for (const Payment &p : s.payments) {
         const std::optional<Money> m = Money::fromDecimalRounded(p.amount, *currency);
@@ -538,7 +542,31 @@ Result<InvoiceTotals> invoiceTotals(const InvoiceState &s)
             return fail(Error::failure(QStringLiteral("payment %1 is out of range").arg(p.paymentId)));
         payments.append(*m);
     }
+    return *currency;
+}
+
+} // namespace
+
+Result<InvoiceTotals> invoiceTotals(const InvoiceState &s)
+{
+    QList<Money> payments;
+    const Result<Currency> currency = paymentsOf(s, payments);
+    if (!currency)
+        return fail(currency.error());
     return computeTotals(*currency, lineAmounts(s.lineItems), payments);
+}
+
+Result<TotalsSums> invoiceSums(const InvoiceState &s)
+{
+    QVarLengthArray<Money, 8> payments;
+    const Result<Currency> currency = paymentsOf(s, payments);
+    if (!currency)
+        return fail(currency.error());
+    QVarLengthArray<LineAmounts, 16> lines;
+    lines.reserve(s.lineItems.size());
+    for (const LineItem &item : s.lineItems)
+        lines.append({item.quantity, item.unitPrice, item.taxRate, item.discountPercent});
+    return computeSums(*currency, lines, payments);
 }
 
 bool isOverdue(const InvoiceState &s, const QDate &today)

@@ -102,6 +102,8 @@ struct InvoiceState
 
 // EN 16931 totals of the invoice as it stands (payments included).
 Result<InvoiceTotals> invoiceTotals(const InvoiceState &state);
+// The same sums without the per-line and per-rate detail (computeSums()), for list rows.
+Result<TotalsSums> invoiceSums(const InvoiceState &state);
 // OVERDUE (DOMAIN.md): ISSUED, SENT or PARTIALLY_PAID with a due date before `today`.
 bool isOverdue(const InvoiceState &state, const QDate &today);
 

@@ -1,5 +1,7 @@
 #include "core/domain/totals.h"
 
+#include <QVarLengthArray>
+
 #include <algorithm>
 
 namespace Billstream {
@@ -106,18 +108,19 @@ Result<Money> lineNetAmount(const LineAmounts &line, const Currency &currency)
     return *amount;
 }
 
-Result<InvoiceTotals> computeTotals(const Currency &currency, const QList<LineAmounts> &lines,
-                                    const QList<Money> &payments)
+namespace {
+
+// The one computation behind computeTotals() and computeSums(): `lineNets` and `taxes`, when
+// given, receive the per-line nets and the per-rate subtotals (ordered by rate).
+Result<TotalsSums> accumulate(const Currency &currency, std::span<const LineAmounts> lines,
+                              std::span<const Money> payments, QList<Money> *lineNets, QList<TaxSubtotal> *taxes)
 {
     if (!currency.isValid())
         return fail(Error::failure(QStringLiteral("invoice totals need a currency")));
-    InvoiceTotals totals;
-    totals.currency = currency;
-    totals.net = Money::zero(currency);
-    totals.tax = Money::zero(currency);
-    totals.paid = Money::zero(currency);
-
-    for (qsizetype i = 0; i < lines.size(); ++i) {
+    TotalsSums sums{Money::zero(currency), Money::zero(currency), Money::zero(currency), Money::zero(currency),
+                    Money::zero(currency)};
+    QVarLengthArray<TaxSubtotal, 8> groups;
+    for (size_t i = 0; i < lines.size(); ++i) {
         const LineAmounts &line = lines[i];
         const Result<Money> lineNet = lineNetAmount(line, currency);
         if (!lineNet) {
@@ -125,19 +128,19 @@ Result<InvoiceTotals> computeTotals(const Currency &currency, const QList<LineAm
             error.message = QStringLiteral("line %1: ").arg(i + 1) + error.message;
             return fail(error);
         }
-        totals.lineNetAmounts.append(*lineNet);
-        Result<Money> net = totals.net.plus(*lineNet);
+        if (lineNets)
+            lineNets->append(*lineNet);
+        Result<Money> net = sums.net.plus(*lineNet);
         if (!net)
             return fail(net.error());
-        totals.net = *net;
+        sums.net = *net;
 
         // Numerically equal rates are one group ("19" and "19.00"): Decimal compares by value.
         const Decimal rate = line.taxRate.normalized();
-        auto group = std::find_if(totals.taxes.begin(), totals.taxes.end(),
-                                  [&rate](const TaxSubtotal &s) { return s.rate == rate; });
-        if (group == totals.taxes.end()) {
-            totals.taxes.append({rate, Money::zero(currency), Money::zero(currency)});
-            group = totals.taxes.end() - 1;
+        auto group = std::find_if(groups.begin(), groups.end(), [&rate](const TaxSubtotal &s) { return s.rate == rate; });
+        if (group == groups.end()) {
+            groups.append({rate, Money::zero(currency), Money::zero(currency)});
+            group = groups.end() - 1;
         }
         Result<Money> taxable = group->taxableAmount.plus(*lineNet);
         if (!taxable)
@@ -145,9 +148,8 @@ Result<InvoiceTotals> computeTotals(const Currency &currency, const QList<LineAm
         group->taxableAmount = *taxable;
     }
 
-    std::sort(totals.taxes.begin(), totals.taxes.end(),
-              [](const TaxSubtotal &a, const TaxSubtotal &b) { return a.rate < b.rate; });
-    for (TaxSubtotal &subtotal : totals.taxes) {
+    std::sort(groups.begin(), groups.end(), [](const TaxSubtotal &a, const TaxSubtotal &b) { return a.rate < b.rate; });
+    for (TaxSubtotal &subtotal : groups) {
         // EN 16931 BT-117: the tax of a rate is computed on the rate's taxable sum and rounded
         // once, not summed from per-line roundings.
         const std::optional<Decimal> fraction = percentToFraction(subtotal.rate);
@@ -158,27 +160,56 @@ Result<InvoiceTotals> computeTotals(const Currency &currency, const QList<LineAm
         if (!taxAmount)
             return fail(outOfRange(QStringLiteral("the tax at %1%").arg(subtotal.rate.toString())));
         subtotal.taxAmount = *taxAmount;
-        Result<Money> sum = totals.tax.plus(*taxAmount);
+        Result<Money> sum = sums.tax.plus(*taxAmount);
         if (!sum)
             return fail(sum.error());
-        totals.tax = *sum;
+        sums.tax = *sum;
     }
 
-    Result<Money> total = totals.net.plus(totals.tax);
+    Result<Money> total = sums.net.plus(sums.tax);
     if (!total)
         return fail(total.error());
-    totals.total = *total;
+    sums.total = *total;
     for (const Money &payment : payments) {
-        Result<Money> paid = totals.paid.plus(payment);
+        Result<Money> paid = sums.paid.plus(payment);
         if (!paid)
             return fail(paid.error());
-        totals.paid = *paid;
+        sums.paid = *paid;
     }
-    Result<Money> due = totals.total.minus(totals.paid);
+    Result<Money> due = sums.total.minus(sums.paid);
     if (!due)
         return fail(due.error());
-    totals.due = *due;
+    sums.due = *due;
+    if (taxes)
+        *taxes = QList<TaxSubtotal>(groups.begin(), groups.end());
+    return sums;
+}
+
+} // namespace
+
+Result<InvoiceTotals> computeTotals(const Currency &currency, const QList<LineAmounts> &lines,
+                                    const QList<Money> &payments)
+{
+    InvoiceTotals totals;
+    totals.lineNetAmounts.reserve(lines.size());
+    const Result<TotalsSums> sums =
+        accumulate(currency, std::span(lines.constData(), size_t(lines.size())),
+                   std::span(payments.constData(), size_t(payments.size())), &totals.lineNetAmounts, &totals.taxes);
+    if (!sums)
+        return fail(sums.error());
+    totals.currency = currency;
+    totals.net = sums->net;
+    totals.tax = sums->tax;
+    totals.total = sums->total;
+    totals.paid = sums->paid;
+    totals.due = sums->due;
     return totals;
+}
+
+Result<TotalsSums> computeSums(const Currency &currency, std::span<const LineAmounts> lines,
+                               std::span<const Money> payments)
+{
+    return accumulate(currency, lines, payments, nullptr, nullptr);
 }
 
 } // namespace Billstream

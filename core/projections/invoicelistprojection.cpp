@@ -636,7 +636,7 @@ void InvoiceListProjection::abortBulk()
     m_bulkRows.clear();
     m_bulkIndex.clear();
     m_bulkCustomers.clear();
-    m_everCounted.clear();
+    m_bulkCustomerIndex.clear();
     m_pending = -1;
     m_pendingLast = nullptr;
     m_pendingCopy = {};
@@ -750,23 +750,32 @@ void InvoiceListProjection::finishPending()
                                 first || m_pendingAmounts ? nullptr : &b.row);
     if (!b.row.customerId.isEmpty() && (b.row.customerId != customerBefore || !countedBefore)
         && contributionOf(b.row).counted)
-        m_everCounted.insert(Key(b.tenant, b.row.customerId));
+        bulkCustomer(b.tenant, b.row.customerId);
 }
 
 void InvoiceListProjection::applyBulkCustomer(const RecordedEvent &e)
 {
     if (e.type != Wire::Event::CustomerCreated && e.type != Wire::Event::CustomerRenamed)
         return;
-    BulkCustomer &c = m_bulkCustomers[Key(e.tenantId, e.streamId)];
+    BulkCustomer &c = m_bulkCustomers[size_t(bulkCustomer(e.tenantId, e.streamId))];
     if (c.version >= e.version)
         return;
     CustomerState state;
     state.name = c.name;
     state = evolveCustomer(std::move(state), e);
-    c.tenant = e.tenantId;
-    c.id = e.streamId;
     c.name = state.name;
     c.version = e.version;
+}
+
+qsizetype InvoiceListProjection::bulkCustomer(const QString &tenant, const QString &id)
+{
+    qsizetype at = m_bulkCustomerIndex.value(tenant, id);
+    if (at < 0) {
+        at = qsizetype(m_bulkCustomers.size());
+        m_bulkCustomers.push_back({tenant, id, QString(), 0});
+        m_bulkCustomerIndex.insert(tenant, id, at);
+    }
+    return at;
 }
 
 Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEvent &e, bool inBatch)
@@ -844,15 +853,17 @@ Status InvoiceListProjection::applyBulkInvoice(EventStore &log, const RecordedEv
     if (e.type == Wire::Event::InvoiceStatusSet) {
         if (b.state->status == InvoiceStatus::Issued) {
             finishPending();
-            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Issued, b.row, {}});
+            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Issued, RevenueFigures::of(b.row), {}, {}});
         } else if (b.state->status == InvoiceStatus::Void) {
             // The figures as issued (frozen since; the VOID's own command is still open).
-            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Voided, b.row, {}});
+            m_preparing->facts.emplace_back(e.position, RevenueFact{RevenueFact::Kind::Voided, RevenueFigures::of(b.row), {}, {}});
         }
     } else if (e.type == Wire::Event::PaymentRecorded && !b.state->payments.isEmpty()) {
         finishPending();
         m_preparing->facts.emplace_back(e.position,
-                                        RevenueFact{RevenueFact::Kind::Payment, b.row, b.state->payments.constLast()});
+                                        RevenueFact{RevenueFact::Kind::Payment, RevenueFigures::of(b.row),
+                                                    b.state->payments.constLast().amount,
+                                                    b.state->payments.constLast().date});
     }
 
     // Only so many folded states stay in memory.
@@ -876,7 +887,7 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
     const char *doing = "write the rebuilt invoice list";
 
     // Rows, in the order the invoices first appeared (as appends create them).
-    QHash<Key, qint64> counts;                                       // tenant, customer
+    std::vector<qint64> counts(m_bulkCustomers.size());  // by customer
     struct Open
     {
         int digits = 0;
@@ -885,14 +896,19 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
     };
     QMap<std::tuple<QString, QString, QString>, Open> open;         // tenant, customer, currency
     for (const BulkRow &b : m_bulkRows) {
-        const auto c = m_bulkCustomers.constFind(Key(b.tenant, b.row.customerId));
-        if (auto r = writeRow(db, h, b.tenant, b.row, b.validFrom, c != m_bulkCustomers.cend() ? c->name : QString()); !r)
+        const qsizetype c = b.row.customerId.isEmpty() ? -1 : m_bulkCustomerIndex.value(b.tenant, b.row.customerId);
+        if (auto r = writeRow(db, h, b.tenant, b.row, b.validFrom, c >= 0 ? m_bulkCustomers[size_t(c)].name : QString());
+            !r)
             return fail(r.error());
         const CustomerContribution cc = contributionOf(b.row);
         if (cc.customerId.isEmpty())
             continue;
-        if (cc.counted)
-            counts[Key(b.tenant, cc.customerId)] += 1;
+        if (cc.counted) {
+            // (Counted rows' customers were added by the fold, finishPending().)
+            const qsizetype at = c >= 0 ? c : bulkCustomer(b.tenant, cc.customerId);
+            counts.resize(std::max(counts.size(), size_t(at) + 1));
+            counts[size_t(at)] += 1;
+        }
         if (cc.open) {
             Open &o = open[{b.tenant, cc.customerId, cc.currency}];
             o.digits = cc.digits;
@@ -901,28 +917,23 @@ Status InvoiceListProjection::endBulk(QSqlDatabase &db)
         }
     }
     // Customers: those with a name, and those any invoice counted for at some point.
-    QSet<Key> customers = m_everCounted;
-    for (auto it = m_bulkCustomers.cbegin(); it != m_bulkCustomers.cend(); ++it)
-        customers.insert(it.key());
-    for (const Key &k : std::as_const(customers)) {
-        const QString &tenant = k.first;
-        const QString &id = k.second;
-        const auto c = m_bulkCustomers.constFind(k);
+    for (size_t i = 0; i < m_bulkCustomers.size(); ++i) {
+        const BulkCustomer &c = m_bulkCustomers[i];
         auto up = m_sql.get(db, SqlUpsertCustomerName);
         if (!up)
             return fail(up.error());
-        up->bind(1, tenant);
-        up->bind(2, id);
-        up->bind(3, c != m_bulkCustomers.cend() ? c->name : QString());
-        up->bind(4, c != m_bulkCustomers.cend() ? c->version : qint64(0));
+        up->bind(1, c.tenant);
+        up->bind(2, c.id);
+        up->bind(3, c.name);
+        up->bind(4, c.version);
         if (auto r = ReadSql::run(*up, h, doing); !r)
             return fail(r.error());
-        if (const qint64 n = counts.value(k); n != 0) {
+        if (const qint64 n = i < counts.size() ? counts[i] : 0; n != 0) {
             auto add = m_sql.get(db, SqlAddCount);
             if (!add)
                 return fail(add.error());
-            add->bind(1, tenant);
-            add->bind(2, id);
+            add->bind(1, c.tenant);
+            add->bind(2, c.id);
             add->bind(3, n);
             if (auto r = ReadSql::run(*add, h, doing); !r)
                 return fail(r.error());

@@ -114,6 +114,8 @@ private:
         std::unique_ptr<InvoiceState> state;
         std::list<qsizetype>::iterator recent;
     };
+    // A customer of the list: named by its events, or counted by an invoice at some point
+    // (either gives it a row in invoice_list_customers).
     struct BulkCustomer
     {
         QString tenant;
@@ -126,12 +128,14 @@ private:
     // lives until prepare() returns.
     Status applyBulkInvoice(EventStore &log, const RecordedEvent &e, bool inBatch);
     void applyBulkCustomer(const RecordedEvent &e);
+    // The customer's place in m_bulkCustomers, added when new.
+    qsizetype bulkCustomer(const QString &tenant, const QString &id);
     void finishPending();
     using Key = std::pair<QString, QString>;  // tenant, id
     std::vector<BulkRow> m_bulkRows;
     StreamIndex m_bulkIndex;
-    QHash<Key, BulkCustomer> m_bulkCustomers;
-    QSet<Key> m_everCounted;       // customers with a row in invoice_list_customers
+    std::vector<BulkCustomer> m_bulkCustomers;
+    StreamIndex m_bulkCustomerIndex;
     qsizetype m_pending = -1;      // the row waiting for the end of its command's events
     qint64 m_pendingTimeMs = 0;
     bool m_pendingAmounts = false; // whether the run changed the amounts

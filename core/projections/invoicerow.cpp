@@ -50,7 +50,7 @@ void computeAmounts(InvoiceRow &row, const InvoiceState &s)
     row.net = row.tax = row.total = row.paid = row.due = 0;
     if (const std::optional<Currency> currency = Currency::find(s.currency)) {
         row.digits = currency->minorDigits();
-        if (const Result<InvoiceTotals> totals = invoiceTotals(s)) {
+        if (const Result<TotalsSums> totals = invoiceSums(s)) {
             row.net = totals->net.minorUnits();
             row.tax = totals->tax.minorUnits();
             row.total = totals->total.minorUnits();

@@ -175,7 +175,7 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         case RevenueFact::Kind::Voided:
             return applyVoid(db, h, event, fact->figures);
         case RevenueFact::Kind::Payment:
-            return applyPayment(db, h, event, fact->figures, fact->payment);
+            return applyPayment(db, h, event, fact->figures, fact->paymentAmount, fact->paymentDate);
         }
         return {};
     }
@@ -197,7 +197,7 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         return {};
 
     // ISSUED, VOID or a payment: the invoice's frozen figures, from the invoice list.
-    InvoiceRow figures;
+    RevenueFigures figures;
     {
         auto fig = m_sql.get(db, SqlInvoiceFigures);
         if (!fig)
@@ -224,10 +224,10 @@ Status RevenueProjection::apply(QSqlDatabase &db, const RecordedEvent &event)
         return applyVoid(db, h, e, figures);
     if (statusSet)
         return applyIssued(db, h, e, figures);
-    return applyPayment(db, h, e, figures, delta.payments.constLast());
+    return applyPayment(db, h, e, figures, delta.payments.constLast().amount, delta.payments.constLast().date);
 }
 
-Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
+Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const RevenueFigures &figures)
 {
     if (!figures.issueDate.isValid())
         return {};  // never issued (an invoice is voided once, after its issue: DOMAIN.md)
@@ -235,22 +235,23 @@ Status RevenueProjection::applyVoid(QSqlDatabase &db, sqlite3 *h, const Recorded
                       -figures.net, -figures.tax, -figures.total, 0);
 }
 
-Status RevenueProjection::applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures)
+Status RevenueProjection::applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e,
+                                       const RevenueFigures &figures)
 {
     return addToMonth(db, h, e.tenantId, monthOf(figures.issueDate), figures.currency, figures.digits, 1, figures.net,
                       figures.tax, figures.total, 0);
 }
 
-Status RevenueProjection::applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
-                                       const Payment &payment)
+Status RevenueProjection::applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e,
+                                       const RevenueFigures &figures, const Decimal &paid, const QDate &date)
 {
     const std::optional<Currency> cur = Currency::find(figures.currency);
-    const std::optional<Money> amount = cur ? Money::fromDecimalRounded(payment.amount, *cur) : std::nullopt;
+    const std::optional<Money> amount = cur ? Money::fromDecimalRounded(paid, *cur) : std::nullopt;
     if (!amount) {
         return fail(Error::failure(
             QStringLiteral("The payment at position %1 has no amount in %2.").arg(e.position).arg(figures.currency)));
     }
-    const QString &month = monthOf(payment.date);
+    const QString &month = monthOf(date);
     auto ins = m_sql.get(db, SqlInsertPayment);
     if (!ins)
         return fail(ins.error());

@@ -54,10 +54,10 @@ public:
     static QStringList tables();
 
 private:
-    Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
-    Status applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures);
-    Status applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const InvoiceRow &figures,
-                        const Payment &payment);
+    Status applyVoid(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const RevenueFigures &figures);
+    Status applyIssued(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const RevenueFigures &figures);
+    Status applyPayment(QSqlDatabase &db, sqlite3 *h, const RecordedEvent &e, const RevenueFigures &figures,
+                        const Decimal &paid, const QDate &date);
     // "yyyy-MM", the months of one replay formatted once.
     const QString &monthOf(const QDate &date);
     Status addToMonth(QSqlDatabase &db, sqlite3 *h, const QString &tenant, const QString &month,

@@ -934,6 +934,15 @@ private slots:
         // The per-line helper agrees with the totals, line by line.
         for (qsizetype i = 0; i < input.size(); ++i)
             QCOMPARE(lineNetAmount(input[i], c)->toString(), lineNets[i]);
+        // So do the sums without the detail (the list rows' figures), the lines in any order.
+        std::reverse(input.begin(), input.end());
+        const Result<TotalsSums> sums = computeSums(c, input, paymentAmounts);
+        QVERIFY2(sums.has_value(), qPrintable(sums ? QString() : sums.error().toLine()));
+        QCOMPARE(sums->net, result->net);
+        QCOMPARE(sums->tax, result->tax);
+        QCOMPARE(sums->total, result->total);
+        QCOMPARE(sums->paid, result->paid);
+        QCOMPARE(sums->due, result->due);
     }
 
     // EN 16931 BT-117 asks for the tax per rate; summing per-line roundings gives another result.
@@ -984,6 +993,9 @@ private slots:
             computeTotals(eur, {ordinary}, {money(QStringLiteral("1.00"), cur(QStringLiteral("USD")))});
         QVERIFY(!mixed.has_value());
         QVERIFY(mixed.error().message.contains(QStringLiteral("currencies differ")));
+        const QList<Money> dollars{money(QStringLiteral("1.00"), cur(QStringLiteral("USD")))};
+        const QList<LineAmounts> one{ordinary};
+        QCOMPARE(computeSums(eur, one, dollars).error().message, mixed.error().message);
 
         // Figures far beyond the input limits (which the parsers refuse) fail cleanly, not wrapped.
         const Decimal huge = dec(QStringLiteral("10000000000000000000000000"));
@@ -992,8 +1004,17 @@ private slots:
         QVERIFY(!overflow.has_value());
         QCOMPARE(overflow.error().kind, ErrorKind::Failure);
         QVERIFY2(overflow.error().message.startsWith(QStringLiteral("line 2: ")), qPrintable(overflow.error().message));
+        const QList<LineAmounts> two{ordinary, {huge, huge, dec(QStringLiteral("19")), Decimal()}};
+        QCOMPARE(computeSums(eur, two).error().message, overflow.error().message);
+        // Many rates (more than the sums keep without allocating) add up as the totals do.
+        QList<LineAmounts> rates;
+        for (int r = 0; r < 20; ++r)
+            rates.append({dec(QStringLiteral("3")), dec(QStringLiteral("0.35")), dec(QString::number(r) + u".5"), Decimal()});
+        QCOMPARE(computeSums(eur, rates)->tax, computeTotals(eur, rates)->tax);
+        QCOMPARE(computeTotals(eur, rates)->taxes.size(), 20);
 
         QVERIFY(!computeTotals(Currency(), {ordinary}).has_value());
+        QVERIFY(!computeSums(Currency(), one).has_value());
     }
 };
 
