@@ -385,7 +385,7 @@ EventMetadata RowStrings::metadata(QByteArrayView json)
     return m_metadata;
 }
 
-RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts)
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts, bool withId)
 {
     RecordedEvent e;
     e.position = row.int64(0);
@@ -393,7 +393,8 @@ RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowP
     e.streamType = strings.streamType(row.textView(2));
     e.streamId = strings.streamId(row.textView(3));
     e.version = row.int64(4);
-    e.eventId = row.text(5);
+    if (withId)
+        e.eventId = row.text(5);
     e.type = strings.type(row.textView(6));
     e.schemaVersion = int(row.int64(7));
     if (parts == RowParts::All)

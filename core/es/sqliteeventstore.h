@@ -58,10 +58,17 @@ public:
     // position read (handed over or skipped).
     // In order of what a reader needs most: a parsed payload serves a reader of the text too.
     enum class Payload { Skip, None, Stored, Parsed };
+    // Which events carry their id (RecordedEvent::eventId). LastOfRun: only the last of each run
+    // of events handed over one after another with one tenant, stream and recorded time (as one
+    // command appends them), the others none; for projections that keep a row per stream and
+    // write it once per command, which read only that id, and for which making a string of
+    // every id was an eighth of the replay.
+    enum class EventIds { Every, LastOfRun };
     struct ReplayOptions
     {
         std::function<Payload(const QString &eventType)> payload;
         bool metadata = true;  // false: RecordedEvent::metadata stays empty
+        EventIds eventIds = EventIds::Every;
     };
     Result<qint64> replay(qint64 fromPosition, qint64 toPosition, const ReplayOptions &options,
                           const std::function<bool(RecordedEvent &)> &visit);

@@ -212,6 +212,8 @@ QJsonObject parseObject(QByteArrayView text);
 // hash for a replay, which parses the payloads it needs itself.
 // Envelope: without payload and hash; Bare: without the metadata too.
 enum class RowParts { All, Envelope, Bare };
-RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts = RowParts::All);
+// Without `withId`, RecordedEvent::eventId stays empty.
+RecordedEvent eventFromRow(const SqliteStatement &row, RowStrings &strings, RowParts parts = RowParts::All,
+                           bool withId = true);
 
 } // namespace Billstream

@@ -163,16 +163,33 @@ Result<qint64> SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, 
 {
     SqliteStatement s;
     const QString doing = QStringLiteral("read the log");
-    // The columns of BILLSTREAM_EVENT_COLUMNS, the hash left out (NULL in its place).
-    int rc = s.prepare(d->db, "SELECT position, tenant, stream_type, stream_id, version, event_id, type, schema_version,"
-                              " payload, metadata, recorded_at, NULL"
-                              " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position");
+    // The columns of BILLSTREAM_EVENT_COLUMNS, the hash left out (NULL in its place), and the
+    // metadata when no one reads it.
+    const char *sql = options.metadata
+        ? "SELECT position, tenant, stream_type, stream_id, version, event_id, type, schema_version,"
+          " payload, metadata, recorded_at, NULL"
+          " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position"
+        : "SELECT position, tenant, stream_type, stream_id, version, event_id, type, schema_version,"
+          " payload, NULL, recorded_at, NULL"
+          " FROM events WHERE position >= ?1 AND position <= ?2 ORDER BY position";
+    int rc = s.prepare(d->db, sql);
     if (rc != SQLITE_OK)
         return fail(d->sqliteError(rc, doing));
     s.bind(1, fromPosition);
     s.bind(2, toPosition < 0 ? std::numeric_limits<qint64>::max() : toPosition);
     RowStrings strings;
     std::vector<std::optional<Payload>> wanted;  // by RowStrings' type index
+    const bool everyId = options.eventIds == EventIds::Every;
+    // LastOfRun: an event is handed over once the next one shows whether it ends a run; its
+    // id's text waits beside it.
+    std::optional<RecordedEvent> held;
+    QByteArray heldId;
+    const auto handOverHeld = [&](const RecordedEvent *next) {
+        if (!next || next->recordedAt != held->recordedAt || next->streamId != held->streamId
+            || next->tenantId != held->tenantId)
+            held->eventId = QString::fromUtf8(heldId);
+        return !visit || visit(*held);
+    };
     qint64 last = 0;
     while ((rc = s.step()) == SQLITE_ROW) {
         last = s.int64(0);
@@ -193,16 +210,27 @@ Result<qint64> SqliteEventStore::replay(qint64 fromPosition, qint64 toPosition, 
             if (payload == Payload::Skip)
                 continue;
         }
-        RecordedEvent e = eventFromRow(s, strings, options.metadata ? RowParts::Envelope : RowParts::Bare);
+        RecordedEvent e = eventFromRow(s, strings, options.metadata ? RowParts::Envelope : RowParts::Bare, everyId);
         if (payload == Payload::Parsed)
             e.payload = parseObject(s.textView(8));
         else if (payload == Payload::Stored)
             e.payloadJson = s.textView(8).toByteArray();
-        if (!visit || !visit(e))
+        if (everyId) {
+            if (visit && !visit(e))
+                return last;
+            continue;
+        }
+        if (held && !handOverHeld(&e))
             return last;
+        const QByteArrayView id = s.textView(5);
+        heldId.resize(id.size());
+        std::copy(id.begin(), id.end(), heldId.begin());
+        held = std::move(e);
     }
     if (rc != SQLITE_DONE)
         return fail(d->sqliteError(rc, doing));
+    if (held)
+        (void)handOverHeld(nullptr);
     return last;
 }
 

@@ -60,6 +60,11 @@ public:
     // command): without one that does, a replay leaves it empty, and the reading thread neither
     // decodes it nor shares its strings with the other threads.
     virtual bool readsMetadata() const { return false; }
+    // Whether this projection reads the id (RecordedEvent::eventId) of every event of a replay;
+    // false: only of the last event of each run of one stream's events with one recorded time
+    // (a row's guard, written once per command), so a replay may leave the others without
+    // (SqliteEventStore::EventIds::LastOfRun).
+    virtual bool readsEveryEventId() const { return true; }
     // What this projection reads of the payloads of an event type during a replay: not even
     // the event (Skip: events of that type never change it), nothing (the event reaches it with
     // both payload fields empty), the stored text (read from RecordedEvent::payloadJson with

@@ -372,9 +372,12 @@ Result<InvoiceState> InvoiceListProjection::refold(EventStore &log, const Record
     Result<QList<RecordedEvent>> events = log.readStream(e.tenantId, e.streamId, 1, e.version);
     if (!events)
         return fail(events.error());
-    if (events->size() != e.version || events->constLast().eventId != e.eventId) {
-        return fail(Error::inconsistent(QStringLiteral("The log of invoice %1 does not hold event %2 at version %3.")
-                                            .arg(e.streamId, e.eventId)
+    // (By position: a replay may hand events over without their ids, ReplayOptions::eventIds.)
+    if (events->size() != e.version || events->constLast().position != e.position) {
+        return fail(Error::inconsistent(QStringLiteral("The log of invoice %1 does not hold the event at position %2 "
+                                                       "as version %3.")
+                                            .arg(e.streamId)
+                                            .arg(e.position)
                                             .arg(e.version)));
     }
     InvoiceState state;

@@ -51,6 +51,8 @@ public:
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
     SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
+    // A row keeps the id of its invoice's last event (its guard): the last of a run.
+    bool readsEveryEventId() const override { return false; }
 
     // A replay folds the invoices on a thread of its own (prepare()); the writing thread takes
     // the revenue's facts from each batch (applyPrepared()) and writes the rows at the end.

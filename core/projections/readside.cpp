@@ -593,11 +593,16 @@ Status ReadSide::rebuildPass(const QStringList &names, const Progress &progress,
         // A payload is read when one of the projections reads it: as stored when all of those
         // read it so, else parsed; with upcasters, always parsed (an upcaster reads the parsed
         // payload and may give an event another type). An event type none of them reads is
-        // skipped (the number sequences, the company's settings), and so is the metadata.
+        // skipped (the number sequences, the company's settings), and so is the metadata. Event
+        // ids go only with the last event of each run when no projection reads more.
         SqliteEventStore::ReplayOptions replay;
-        replay.metadata = !m_upcasters->isEmpty();  // an upcaster may read it
-        for (const BulkProjection *p : std::as_const(targets))
+        replay.metadata = !m_upcasters->isEmpty();  // an upcaster may read them
+        bool everyId = !m_upcasters->isEmpty();
+        for (const BulkProjection *p : std::as_const(targets)) {
             replay.metadata = replay.metadata || p->readsMetadata();
+            everyId = everyId || p->readsEveryEventId();
+        }
+        replay.eventIds = everyId ? SqliteEventStore::EventIds::Every : SqliteEventStore::EventIds::LastOfRun;
         if (m_upcasters->isEmpty()) {
             replay.payload = [targets](const QString &type) {
                 SqliteEventStore::Payload most = SqliteEventStore::Payload::Skip;

@@ -43,6 +43,7 @@ public:
     Status endBulk(QSqlDatabase &db) override;
     void abortBulk() override;
     SqliteEventStore::Payload payloadOf(const QString &eventType) const override;
+    bool readsEveryEventId() const override { return false; }  // reads no event ids
 
     // Where an invoice's figures come from during a bulk replay that rebuilds the invoice list
     // in the same pass (its table is written only at the end): what the invoice fold found at

@@ -1,5 +1,6 @@
 // The read path's shortcuts never change what is read: metadata of every shape round-trips,
 // and a store too large for the check at open still has its damage found by verify().
+#include "core/es/clock.h"
 #include "core/es/payloadjson.h"
 #include "core/es/sqliteeventstore.h"
 #include "core/es/sqlitestatement.h"
@@ -203,6 +204,87 @@ private slots:
             QCOMPARE(bare.at(i).recordedAt, scanned.at(i).recordedAt);
             QCOMPARE(bare.at(i).payload, scanned.at(i).payload);
         }
+    }
+
+    // EventIds::LastOfRun: exactly the events that end a run of one tenant's stream at one
+    // recorded time (among those handed over) carry their ids, the rest none.
+    void replayGivesIdsToTheLastOfEachRun()
+    {
+        ManualClock clock(QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC));
+        StoreOptions o;
+        o.clock = &clock;
+        auto store = open(QStringLiteral("runs.sqlite"), o);
+        const auto ev = [](const QString &type) { return NewEvent{type, {{QStringLiteral("k"), 1}}, 1}; };
+        const auto append = [&](const QString &tenant, const QList<StreamAppend> &streams) {
+            AppendRequest r;
+            r.tenantId = tenant;
+            r.streams = streams;
+            QVERIFY(store->append(r).has_value());
+        };
+        const auto in = [&](const QString &id, const QList<NewEvent> &events) {
+            return StreamAppend{QStringLiteral("x"), id, ExpectedVersion::any(), events};
+        };
+        const QString a = QStringLiteral("a"), b = QStringLiteral("b"), t = QStringLiteral("t1");
+        append(t, {in(a, {ev(QStringLiteral("E")), ev(QStringLiteral("E")), ev(QStringLiteral("E"))})});  // 1-3: one run
+        append(t, {in(a, {ev(QStringLiteral("E"))})});  // 4: same stream, same time: the run goes on
+        clock.advanceMSecs(5);
+        append(t, {in(a, {ev(QStringLiteral("E"))})});  // 5: a later time: a run of its own
+        append(t, {in(a, {ev(QStringLiteral("E"))}), in(b, {ev(QStringLiteral("E"))})});  // 6 (a), 7 (b)
+        append(QStringLiteral("t2"), {in(b, {ev(QStringLiteral("E"))})});  // 8: another tenant's b
+        append(t, {in(b, {ev(QStringLiteral("E")), ev(QStringLiteral("Skipped")), ev(QStringLiteral("E"))})});  // 9-11
+        append(t, {in(a, {ev(QStringLiteral("E")), ev(QStringLiteral("E"))})});  // 12-13: the log's end
+
+        QHash<qint64, QString> ids;
+        QVERIFY(store->scan({}, 1, -1, [&](const RecordedEvent &e) {
+            ids.insert(e.position, e.eventId);
+            return true;
+        }).has_value());
+        QCOMPARE(ids.size(), 13);
+
+        SqliteEventStore::ReplayOptions options;
+        options.eventIds = SqliteEventStore::EventIds::LastOfRun;
+        options.payload = [](const QString &type) {
+            return type == QStringLiteral("Skipped") ? SqliteEventStore::Payload::Skip : SqliteEventStore::Payload::Stored;
+        };
+        QList<qint64> handed;
+        QList<qint64> withIds;
+        int wrong = 0;  // ids that are not the event's, payloads lost
+        const Result<qint64> last = store->replay(1, -1, options, [&](RecordedEvent &e) {
+            handed << e.position;
+            if (!e.eventId.isEmpty()) {
+                withIds << e.position;
+                wrong += e.eventId != ids.value(e.position);
+            }
+            wrong += e.payloadJson.isEmpty();
+            return true;
+        });
+        QCOMPARE(wrong, 0);
+        QVERIFY(last);
+        QCOMPARE(*last, 13);
+        QCOMPARE(handed, (QList<qint64>{1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13}));
+        // 10 is skipped, so 9 and 11 are one run.
+        QCOMPARE(withIds, (QList<qint64>{4, 6, 7, 8, 11, 13}));
+
+        // An early stop hands over no more than asked; every event before it as above.
+        handed.clear();
+        withIds.clear();
+        QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
+            handed << e.position;
+            if (!e.eventId.isEmpty())
+                withIds << e.position;
+            return handed.size() < 5;
+        }).has_value());
+        QCOMPARE(handed, (QList<qint64>{1, 2, 3, 4, 5}));
+        QCOMPARE(withIds, (QList<qint64>{4}));  // 5 is the last of its run: 6 had been read
+        // Every id, as by default, when asked for.
+        options.eventIds = SqliteEventStore::EventIds::Every;
+        withIds.clear();
+        QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
+            if (e.eventId == ids.value(e.position))
+                withIds << e.position;
+            return true;
+        }).has_value());
+        QCOMPARE(withIds.size(), 12);
     }
 
     // Text is bound as UTF-8 however it is made of: the ASCII shortcut (sixteen code units at a
