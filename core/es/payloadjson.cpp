@@ -67,11 +67,18 @@ bool PayloadJson::contains(const QString &key) const
 
 QString PayloadJson::string(const QString &key) const
 {
+    const QByteArrayView text = utf8(key);
+    return text.isNull() ? QString() : QString::fromUtf8(text);
+}
+
+QByteArrayView PayloadJson::utf8(const QString &key) const
+{
     const std::optional<simdjson::dom::element> value = d->member(key);
     std::string_view text;
     if (!value || value->get_string().get(text) != simdjson::SUCCESS)
-        return QString();
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+        return {};
+    // (An empty string is not null: a view of its place.)
+    return QByteArrayView(text.data() ? text.data() : "", qsizetype(text.size()));
 }
 
 QJsonObject PayloadJson::object(const QString &key) const

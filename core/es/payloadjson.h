@@ -28,6 +28,9 @@ public:
 
     bool contains(const QString &key) const;
     QString string(const QString &key) const;
+    // The member's text as UTF-8 where the parse holds it (no copy; valid until the next
+    // parse()), null when string() would be.
+    QByteArrayView utf8(const QString &key) const;
     // A member that is an object, through QJsonDocument (payloads nest rarely).
     QJsonObject object(const QString &key) const;
 

@@ -9,6 +9,7 @@
 #include "core/es/sqliteeventstore.h"
 #include "core/es/sqlitestatement.h"
 
+#include <algorithm>
 #include <array>
 
 struct sqlite3;
@@ -178,7 +179,10 @@ private:
         QString get(QByteArrayView bytes)
         {
             if (bytes != QByteArrayView(utf8)) {
-                utf8 = bytes.toByteArray();
+                // Into the bytes' own buffer (never shared): no allocation when a stream id
+                // follows another of its length.
+                utf8.resize(bytes.size());
+                std::copy(bytes.begin(), bytes.end(), utf8.begin());
                 value = QString::fromUtf8(utf8);
             }
             return value;

@@ -154,6 +154,16 @@ private slots:
                 QCOMPARE(stored.string(QStringLiteral("text")), QStringLiteral("Zoë"));
                 QVERIFY(stored.contains(QStringLiteral("i")));
                 QVERIFY(stored.string(QStringLiteral("i")).isNull());  // a number, not a string
+                // In place, as UTF-8: the same text; null where string() is null.
+                QCOMPARE(stored.utf8(QStringLiteral("text")), QByteArrayView("Zo\xc3\xab"));
+                QVERIFY(stored.utf8(QStringLiteral("i")).isNull());
+                QVERIFY(stored.utf8(QStringLiteral("missing")).isNull());
+                PayloadJson empty;
+                QVERIFY(empty.parse(R"({"e":"","n":null})"));
+                QVERIFY(!empty.utf8(QStringLiteral("e")).isNull());
+                QVERIFY(empty.utf8(QStringLiteral("e")).isEmpty());
+                QVERIFY(!empty.string(QStringLiteral("e")).isNull());
+                QVERIFY(empty.utf8(QStringLiteral("n")).isNull());
             } else {
                 QVERIFY(b.payloadJson.isNull());
             }
