@@ -11,11 +11,16 @@ bool isOpenStatus(const QString &status)
     return status == Wire::Status::Issued || status == Wire::Status::Sent || status == Wire::Status::PartiallyPaid;
 }
 
+bool isCounted(const InvoiceRow &row)
+{
+    return !row.status.isEmpty() && row.status != Wire::Status::Deleted;
+}
+
 CustomerContribution contributionOf(const InvoiceRow &row)
 {
     CustomerContribution c;
     c.customerId = row.customerId;
-    c.counted = !row.status.isEmpty() && row.status != Wire::Status::Deleted;
+    c.counted = isCounted(row);
     c.open = isOpenStatus(row.status);
     if (c.open) {
         c.currency = row.currency;

@@ -83,6 +83,8 @@ struct CustomerContribution
 // Statuses whose amount due is owed (DOMAIN.md, CLI.md openBalances).
 bool isOpenStatus(const QString &status);
 CustomerContribution contributionOf(const InvoiceRow &row);
+// contributionOf(row).counted, without the rest.
+bool isCounted(const InvoiceRow &row);
 
 // Whether an event can change an invoice's amounts (lines, currency, payments). Events of a
 // type not known here count as changing them.

@@ -1,33 +1,51 @@
 #include "core/projections/streamindex.h"
 
+#include <array>
+
 namespace Billstream {
+
+namespace {
+
+// A hex digit's value, or 0x80 for any other character below 128.
+constexpr std::array<quint8, 128> HexDigits = [] {
+    std::array<quint8, 128> t{};
+    t.fill(0x80);
+    for (int c = '0'; c <= '9'; ++c)
+        t[size_t(c)] = quint8(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c)
+        t[size_t(c)] = quint8(c - 'a' + 10);
+    return t;
+}();
+
+} // namespace
 
 bool StreamIndex::parseUuid(QStringView text, quint64 &high, quint64 &low)
 {
     if (text.size() != 36)
         return false;
-    quint64 halves[2] = {0, 0};
-    int digits = 0;
-    for (qsizetype i = 0; i < 36; ++i) {
-        const char16_t c = text[i].unicode();
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != u'-')
-                return false;
-            continue;
+    const char16_t *c = text.utf16();
+    if (c[8] != u'-' || c[13] != u'-' || c[18] != u'-' || c[23] != u'-')
+        return false;
+    // Without a branch per character: a bad one sets the flag.
+    quint8 bad = 0;
+    const auto digits = [&](qsizetype from, qsizetype to, quint64 &into) {
+        for (qsizetype i = from; i < to; ++i) {
+            const quint8 v = c[i] < 128 ? HexDigits[c[i]] : quint8(0x80);
+            bad |= v;
+            into = (into << 4) | (v & 0xf);
         }
-        unsigned digit = 0;
-        if (c >= u'0' && c <= u'9')
-            digit = unsigned(c - u'0');
-        else if (c >= u'a' && c <= u'f')
-            digit = unsigned(c - u'a') + 10;
-        else
-            return false;
-        quint64 &half = halves[digits / 16];
-        half = (half << 4) | digit;
-        ++digits;
-    }
-    high = halves[0];
-    low = halves[1];
+    };
+    quint64 h = 0;
+    quint64 l = 0;
+    digits(0, 8, h);
+    digits(9, 13, h);
+    digits(14, 18, h);
+    digits(19, 23, l);
+    digits(24, 36, l);
+    if (bad & 0x80)
+        return false;
+    high = h;
+    low = l;
     return true;
 }
 
