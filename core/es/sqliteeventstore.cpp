@@ -357,20 +357,28 @@ QString internedName(const QByteArray &key)
 
 QString RowStrings::Names::find(QByteArrayView utf8)
 {
-    for (qsizetype i = 0; i < known.size(); ++i) {
-        const QByteArray &k = known.at(i).utf8;
-        if (k.size() == utf8.size() && utf8 == QByteArrayView(k)) {
+    const size_t slot = slotOf(utf8);
+    size_t free = table.size();
+    for (size_t probe = 0; probe < table.size(); ++probe) {
+        const size_t at = (slot + probe) % table.size();
+        const qint16 i = table[at];
+        if (i < 0) {
+            free = at;
+            break;
+        }
+        if (utf8 == QByteArrayView(known.at(i).utf8)) {
             last = i;
             return known.at(i).value;
         }
     }
     const QByteArray key = utf8.toByteArray();
-    if (known.size() >= 128) {  // not a log of a few names: stop looking them up
+    if (known.size() >= MaxKnown || free == table.size()) {  // not a log of a few names: stop looking them up
         last = -1;
         return QString::fromUtf8(key);
     }
     known.append({key, internedName(key)});
     last = known.size() - 1;
+    table[free] = qint16(last);
     return known.last().value;
 }
 
