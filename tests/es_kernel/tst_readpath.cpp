@@ -216,6 +216,49 @@ private slots:
         }
     }
 
+    // Stored payloads of a replay share large blocks: each reads as its own text (ended by a
+    // '\0' as any QByteArray), a change to one copies it and leaves the others as they were,
+    // and one larger than a block's share is a copy of its own.
+    void replayedPayloadsAreTheirOwn()
+    {
+        auto store = open(QStringLiteral("payloads.sqlite"));
+        QList<AppendRequest> batch;
+        for (int i = 0; i < 200; ++i) {
+            AppendRequest r;
+            r.tenantId = QStringLiteral("t1");
+            const QString text = i % 50 == 7 ? QString(100000, QChar(u'a' + i % 26)) : QStringLiteral("n%1").arg(i);
+            r.streams = {StreamAppend{QStringLiteral("x"), QStringLiteral("s%1").arg(i % 9), ExpectedVersion::any(),
+                                      {NewEvent{QStringLiteral("E"), {{QStringLiteral("text"), text}}, 1}}}};
+            batch << r;
+        }
+        QVERIFY(store->appendBatch(batch).has_value());
+        QList<QJsonObject> scanned;
+        QVERIFY(store->scan({}, 1, -1, [&](const RecordedEvent &e) {
+            scanned << e.payload;
+            return true;
+        }).has_value());
+        SqliteEventStore::ReplayOptions options;
+        options.payload = [](const QString &) { return SqliteEventStore::Payload::Stored; };
+        QList<QByteArray> payloads;
+        QVERIFY(store->replay(1, -1, options, [&](RecordedEvent &e) {
+            payloads << e.payloadJson;
+            return true;
+        }).has_value());
+        QCOMPARE(payloads.size(), 200);
+        for (qsizetype i = 0; i < payloads.size(); ++i) {
+            QCOMPARE(QJsonDocument::fromJson(payloads.at(i)).object(), scanned.at(i));
+            QCOMPARE(payloads.at(i).constData()[payloads.at(i).size()], '\0');
+        }
+        const QByteArray before = payloads.at(4);
+        const QByteArray next = payloads.at(5);
+        payloads[4][1] = 'X';
+        payloads[4].append("tail");
+        QCOMPARE(payloads.at(5), next);
+        QCOMPARE(QJsonDocument::fromJson(payloads.at(5)).object(), scanned.at(5));
+        QVERIFY(payloads.at(4) != before);
+        QCOMPARE(QJsonDocument::fromJson(before).object(), scanned.at(4));
+    }
+
     // More event types than the names table keeps (and many of one length, which share its
     // slots) still read back as written, by scan and by replay.
     void manyNamesReadBackAsWritten()
