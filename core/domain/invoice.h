@@ -20,7 +20,7 @@ class PayloadJson;
 enum class InvoiceStatus { None, Draft, Issued, Sent, PartiallyPaid, Paid, Void, Deleted };
 
 QString statusName(InvoiceStatus status);                 // "DRAFT", … ("" for None)
-InvoiceStatus statusFromName(QStringView name);        // None for an unknown name
+InvoiceStatus statusFromName(QStringView name);           // None for an unknown name
 // The statuses a status may change to, as the commands allow (Kraft's validFollowStates).
 QList<InvoiceStatus> allowedNextStatuses(InvoiceStatus status);
 
