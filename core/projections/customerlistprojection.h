@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QHash>
 #include <vector>
 
 #include "core/domain/customer.h"

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <QSet>
-
 #include <list>
 #include <optional>
 #include <utility>
@@ -133,7 +131,6 @@ private:
     // The customer's place in m_bulkCustomers, added when new.
     qsizetype bulkCustomer(const QString &tenant, const QString &id);
     void finishPending();
-    using Key = std::pair<QString, QString>;  // tenant, id
     std::vector<BulkRow> m_bulkRows;
     StreamIndex m_bulkIndex;
     std::vector<BulkCustomer> m_bulkCustomers;

@@ -258,6 +258,7 @@ QList<Figure> searchScenario(const Options &opt, const QString &workDir)
             for (int r = 0; r < ol.model->rowCount(); ++r)
                 (void)ol.model->data(ol.model->index(r, ReadModels::InvoiceListModel::Number));
             const double ms = double(t.nsecsElapsed()) / 1e6;
+            const int found = ol.model->rowCount();
             ol.model->setSearch({});
             t.restart();
             sqlite3_stmt *s = nullptr;
@@ -265,9 +266,17 @@ QList<Figure> searchScenario(const Options &opt, const QString &workDir)
                                nullptr);
             const QByteArray phrase = (QLatin1Char('"') + term + QLatin1Char('"')).toUtf8();
             sqlite3_bind_text(s, 1, phrase.constData(), int(phrase.size()), SQLITE_STATIC);
-            while (sqlite3_step(s) == SQLITE_ROW) {
-            }
+            int bareFound = 0;
+            while (sqlite3_step(s) == SQLITE_ROW)
+                ++bareFound;
             sqlite3_finalize(s);
+            // What was timed found what the index holds: every term but the miss matches.
+            const bool miss = term == QStringLiteral("zzzq");
+            if ((found == 0) != miss || (bareFound == 0) != miss || !ol.model->errorString().isEmpty()) {
+                std::fprintf(stderr, "search: '%s' found %d rows, the index %d (%s)\n", qPrintable(term), found,
+                             bareFound, qPrintable(ol.model->errorString()));
+                std::exit(1);
+            }
             if (run > 0) {
                 ours << ms;
                 bare << double(t.nsecsElapsed()) / 1e6;
@@ -278,6 +287,21 @@ QList<Figure> searchScenario(const Options &opt, const QString &workDir)
     return {Figure{QStringLiteral("search"), QStringLiteral("p50_ms"), median(ours), 0, 50, true},
             Figure{QStringLiteral("search"), QStringLiteral("max_ms"), percentile(ours, 1.0), 0, 0, true},
             Figure{QStringLiteral("search"), QStringLiteral("bare_fts_ms"), median(bare), 0, 0, true}};
+}
+
+// The one number a query gives, read-only; -1 when it cannot be read.
+qint64 countRows(const QString &path, const char *sql)
+{
+    sqlite3 *db = nullptr;
+    qint64 n = -1;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt *q = nullptr;
+        if (sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return n;
 }
 
 // Bare scan + JSON parse of the same log (the read-all baseline).
@@ -336,22 +360,12 @@ QList<Figure> rebuildScenario(const Options &opt, const QString &workDir)
             std::exit(1);
         }
     }
-    sqlite3 *db = nullptr;
-    sqlite3_stmt *q = nullptr;
-    sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_prepare_v2(db,
-                       "SELECT (SELECT count(*) FROM invoice_list), (SELECT count(*) FROM streams"
-                       " WHERE stream_type = 'invoice'), (SELECT stale FROM invoice_list_search_state)",
-                       -1, &q, nullptr);
-    const bool read = sqlite3_step(q) == SQLITE_ROW;
-    const qint64 rows = read ? sqlite3_column_int64(q, 0) : -1;
-    const qint64 invoices = read ? sqlite3_column_int64(q, 1) : -2;
-    const int stale = read ? sqlite3_column_int(q, 2) : 1;
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    const qint64 rows = countRows(path, "SELECT count(*) FROM invoice_list");
+    const qint64 invoices = countRows(path, "SELECT count(*) FROM streams WHERE stream_type = 'invoice'");
+    const qint64 stale = countRows(path, "SELECT stale FROM invoice_list_search_state");
     if (rows != invoices || stale != 0) {
-        std::fprintf(stderr, "rebuild: %lld invoice rows for %lld invoices, search index stale %d\n", qlonglong(rows),
-                     qlonglong(invoices), stale);
+        std::fprintf(stderr, "rebuild: %lld invoice rows for %lld invoices, search index stale %lld\n", qlonglong(rows),
+                     qlonglong(invoices), qlonglong(stale));
         std::exit(1);
     }
     return {Figure{QStringLiteral("rebuild"), QStringLiteral("events_per_s"), median(ours), median(bare), 2.0, false}};
@@ -401,6 +415,10 @@ QList<Figure> asOfScenario(const Options &opt, const QString &workDir)
         expected = read(*book, QStringLiteral("as-of"));
         if (run > 0)
             ours << double(timer.nsecsElapsed()) / 1e6;
+    }
+    if (expected.invoices.isEmpty() || expected.customers.isEmpty() || expected.revenue.isEmpty()) {
+        std::fprintf(stderr, "as-of: an empty book mid-history\n");
+        std::exit(1);
     }
     std::fprintf(stderr, "as-of: %lld rows as of %s (position %lld of %lld)\n",
                  qlonglong(expected.invoices.size() + expected.customers.size()), qPrintable(t.toString(Qt::ISODate)),
@@ -539,6 +557,12 @@ QList<Figure> invoiceCreateScenario(const Options &opt, const QString &workDir)
             }
             ours << double(count) / (double(t.nsecsElapsed()) / 1e9);
         }
+        // What was timed is in the list: every invoice issued, with its number.
+        const qint64 issued = countRows(path, "SELECT count(*) FROM invoice_list WHERE status = 'ISSUED' AND number <> ''");
+        if (issued != count) {
+            std::fprintf(stderr, "invoice-create: %lld issued invoices listed, %d created\n", qlonglong(issued), count);
+            std::exit(1);
+        }
         // Bare SQLite doing the same storage work: two durable transactions per invoice with the
         // same number of event rows (9, then 4 + 1 for the number sequence).
         {
@@ -572,6 +596,10 @@ QList<Figure> invoiceCreateScenario(const Options &opt, const QString &workDir)
             bare << double(count) / (double(t.nsecsElapsed()) / 1e9);
             sqlite3_finalize(ins);
             sqlite3_close(db);
+            if (countRows(barePath, "SELECT count(*) FROM events") != qint64(count) * 14) {
+                std::fprintf(stderr, "invoice-create: the bare baseline did not write its rows\n");
+                std::exit(1);
+            }
         }
     }
     return {Figure{QStringLiteral("invoice-create"), QStringLiteral("invoices_per_s"), median(ours), 0, 1000, false},
